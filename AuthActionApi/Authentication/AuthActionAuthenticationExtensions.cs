@@ -1,0 +1,47 @@
+using AuthActionApi.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Wires AuthAction access-token authentication into the app.</summary>
+public static class AuthActionAuthenticationExtensions
+{
+    /// <summary>
+    /// Binds and validates <see cref="AuthActionOptions"/> (start-up stops on a bad value), fetches the tenant's
+    /// signing keys in the background, and makes JwtBearer the default scheme with the AuthAction rules.
+    /// </summary>
+    public static WebApplicationBuilder AddAuthActionAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddNestJsAuthActionVariables();
+
+        var services = builder.Services;
+        services.AddOptions<AuthActionOptions>()
+            .BindConfiguration(AuthActionOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthActionOptions>, AuthActionOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpClient(JwksKeySource.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // The keys must come from the tenant's own address, never from wherever a redirect points.
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .ConfigureHttpClient(client =>
+            {
+                // JwksKeySource enforces AuthAction:Jwks:FetchTimeout itself; this is only a backstop.
+                client.Timeout = TimeSpan.FromMinutes(2);
+                client.MaxResponseContentBufferSize = 1024 * 1024;
+            });
+        services.AddSingleton<JwksKeySource>();
+        services.AddHostedService<JwksRefreshService>();
+
+        services.AddSingleton<AuthActionTokenHandler>();
+        services.AddSingleton<AuthActionJwtBearerEvents>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AuthActionJwtBearerSetup>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        return builder;
+    }
+}

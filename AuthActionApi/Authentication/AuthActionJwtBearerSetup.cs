@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthActionApi.Authentication;
+
+/// <summary>
+/// JwtBearer set up like the NestJS example's <c>JwtStrategy</c>, and stricter where .NET's defaults are
+/// loose: RS256 only, both issuer spellings and no other, audience always checked, <c>exp</c> required,
+/// a small clock skew, claims left under their JWT names.
+/// </summary>
+internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authAction, AuthActionTokenHandler tokenHandler)
+    : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        var settings = authAction.Value;
+        options.MapInboundClaims = false;
+        options.RefreshOnIssuerKeyNotFound = false;
+        options.SaveToken = false;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(tokenHandler);
+        options.EventsType = typeof(AuthActionJwtBearerEvents);
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuers = settings.ValidIssuers,
+            ValidateAudience = true,
+            ValidAudience = settings.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = settings.ClockSkew,
+            RequireSignedTokens = true,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            IssuerSigningKeyResolver = (_, _, kid, _) => tokenHandler.ResolveSigningKey(kid),
+            TryAllIssuerSigningKeys = false,
+            NameClaimType = "sub",
+            RoleClaimType = "roles",
+        };
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+}

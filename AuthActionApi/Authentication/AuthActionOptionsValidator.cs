@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthActionApi.Authentication;
+
+/// <summary>
+/// Stops start-up on a missing or malformed setting with one line that names the setting, both ways to
+/// set it, and an example value.
+/// </summary>
+internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthActionOptions options)
+    {
+        var failures = new List<string>();
+
+        var domain = TenantAddress.Parse(options.Domain);
+        if (domain.Problem is not null)
+        {
+            failures.Add(Describe("Domain", "AUTHACTION_DOMAIN", domain.Problem, "acme.eu.authaction.com"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Audience))
+        {
+            failures.Add(Describe("Audience", "AUTHACTION_AUDIENCE", "is missing", "https://api.acme.example"));
+        }
+
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add(Describe("ClockSkew", null, "must be between 00:00:00 and 00:05:00", "00:00:30"));
+        }
+
+        if (options.Jwks.RefreshesPerMinute is < 1 or > 60)
+        {
+            failures.Add(Describe("Jwks:RefreshesPerMinute", null, "must be between 1 and 60", "5"));
+        }
+
+        if (options.Jwks.FetchTimeout <= TimeSpan.Zero || options.Jwks.FetchTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add(Describe("Jwks:FetchTimeout", null, "must be more than zero and at most 00:01:00", "00:00:10"));
+        }
+
+        if (options.Jwks.RefreshInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add(Describe("Jwks:RefreshInterval", null, "must be at least 00:00:01", "00:10:00"));
+        }
+
+        if (options.Jwks.RetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero", "00:00:02"));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string Describe(string key, string? legacyVariable, string problem, string example)
+    {
+        var section = AuthActionOptions.SectionName;
+        var variables = $"{section}__{key.Replace(":", "__", StringComparison.Ordinal)}"
+            + (legacyVariable is null ? string.Empty : $" or {legacyVariable}");
+        return $"{section}:{key} {problem}: set it in appsettings.json (\"{section}\": {{ ... }}) or with the environment variable {variables}, for example {example}.";
+    }
+}

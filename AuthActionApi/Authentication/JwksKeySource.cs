@@ -1,0 +1,224 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace AuthActionApi.Authentication;
+
+/// <summary>
+/// The tenant's signing keys, fetched straight from <c>https://{domain}/.well-known/jwks.json</c> and kept in
+/// memory. It behaves like jwks-rsa with its cache and rate limit, and stricter where that fails:
+/// <list type="bullet">
+/// <item>Fetches are single-flight: every caller that needs keys while a fetch runs waits for that one.</item>
+/// <item>A token with an unknown <c>kid</c> may trigger a fetch, at most
+/// <see cref="JwksOptions.RefreshesPerMinute"/> a minute; a fetch that brought no new key holds further
+/// unknown-<c>kid</c> fetches back for one slot of that budget, so a flood of made-up <c>kid</c>s costs one fetch.</item>
+/// <item>Each fetch replaces the whole set: a key removed by the tenant stops validating once a fetch has seen it
+/// gone. There is no "last known good" configuration that brings it back.</item>
+/// <item>A failed, slow or garbled fetch leaves the last good keys in place.</item>
+/// </list>
+/// </summary>
+internal sealed partial class JwksKeySource(
+    IHttpClientFactory httpClientFactory,
+    IOptions<AuthActionOptions> options,
+    TimeProvider time,
+    ILogger<JwksKeySource> logger,
+    IMeterFactory meterFactory)
+{
+    public const string HttpClientName = "AuthAction.Jwks";
+
+    private readonly Lock _gate = new();
+    private readonly Queue<long> _unknownKeyFetches = new();
+    private readonly Counter<long> _fetches = meterFactory.Create("AuthActionApi.Jwks").CreateCounter<long>(
+        "authaction.jwks.fetches", description: "JWKS fetches, by reason and outcome.");
+
+    private volatile SigningKeySet? _current;
+    private Task? _inFlight;
+    private long _unknownKeyCooldownUntil;
+
+    /// <summary>Raised after a fetch replaced the key set, with the <c>kid</c>s that are gone.</summary>
+    public event Action<IReadOnlyCollection<string>>? KeysRemoved;
+
+    /// <summary>The keys from the last successful fetch, or <see langword="null"/> while none has succeeded.</summary>
+    public SigningKeySet? Current => _current;
+
+    /// <summary>When the last fetch failed, and why; cleared by a successful one.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>Fetches now, or joins the fetch under way. Never throws: a failure is logged and kept.</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken) =>
+        JoinOrStart(FetchReason.Scheduled).WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Called when no key has been loaded yet: waits for a fetch that is already under way, if any, and returns
+    /// what is loaded then. It never starts a fetch itself, so a request never waits on an unreachable tenant
+    /// for longer than the fetch the background already runs.
+    /// </summary>
+    public async ValueTask<SigningKeySet?> WaitForFetchInFlightAsync(CancellationToken cancellationToken)
+    {
+        Task? inFlight;
+        lock (_gate)
+        {
+            inFlight = _inFlight;
+        }
+
+        if (inFlight is not null)
+        {
+            await inFlight.WaitAsync(cancellationToken);
+        }
+
+        return _current;
+    }
+
+    /// <summary>
+    /// Called when a token names a <c>kid</c> that <paramref name="seen"/> lacks: fetches once more if the budget
+    /// allows, or joins the fetch under way, and returns the newest key set.
+    /// </summary>
+    public async ValueTask<SigningKeySet?> RefreshForUnknownKeyAsync(SigningKeySet? seen, CancellationToken cancellationToken)
+    {
+        Task fetch;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_current, seen))
+            {
+                return _current;
+            }
+
+            if (_inFlight is not null)
+            {
+                fetch = _inFlight;
+            }
+            else if (TryTakeUnknownKeyBudget())
+            {
+                fetch = JoinOrStartLocked(FetchReason.UnknownKey);
+            }
+            else
+            {
+                Log.UnknownKeyFetchDenied(logger);
+                return _current;
+            }
+        }
+
+        await fetch.WaitAsync(cancellationToken);
+        return _current;
+    }
+
+    private Task JoinOrStart(FetchReason reason)
+    {
+        lock (_gate)
+        {
+            return JoinOrStartLocked(reason);
+        }
+    }
+
+    private Task JoinOrStartLocked(FetchReason reason)
+    {
+        if (_inFlight is null)
+        {
+            // FetchAsync yields before any work and clears _inFlight under this lock, so it is published first.
+            _inFlight = FetchAsync(reason);
+        }
+
+        return _inFlight;
+    }
+
+    private bool TryTakeUnknownKeyBudget()
+    {
+        var now = time.GetTimestamp();
+        if (now < _unknownKeyCooldownUntil)
+        {
+            return false;
+        }
+
+        var windowStart = now - time.TimestampFrequency * 60;
+        while (_unknownKeyFetches.TryPeek(out var oldest) && oldest <= windowStart)
+        {
+            _unknownKeyFetches.Dequeue();
+        }
+
+        if (_unknownKeyFetches.Count >= options.Value.Jwks.RefreshesPerMinute)
+        {
+            return false;
+        }
+
+        _unknownKeyFetches.Enqueue(now);
+        return true;
+    }
+
+    private async Task FetchAsync(FetchReason reason)
+    {
+        await Task.Yield();
+        var settings = options.Value;
+        var previous = _current;
+        try
+        {
+            using var timeout = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
+            using var client = httpClientFactory.CreateClient(HttpClientName);
+            using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            var json = await response.Content.ReadAsStringAsync(timeout.Token);
+            var keys = JwksDocument.ReadSigningKeys(json);
+
+            var next = new SigningKeySet(keys, time.GetUtcNow());
+            var added = previous is null ? keys.Count : keys.Keys.Count(kid => !previous.Keys.ContainsKey(kid));
+            var removed = previous?.Keys.Keys.Where(kid => !keys.ContainsKey(kid)).ToArray() ?? [];
+
+            lock (_gate)
+            {
+                _current = next;
+                LastFailure = null;
+                if (reason == FetchReason.UnknownKey && added == 0)
+                {
+                    _unknownKeyCooldownUntil = time.GetTimestamp()
+                        + time.TimestampFrequency * 60 / settings.Jwks.RefreshesPerMinute;
+                }
+            }
+
+            _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
+            Log.KeysFetched(logger, settings.JwksUri, keys.Count, added, removed.Length, reason);
+            if (removed.Length > 0)
+            {
+                KeysRemoved?.Invoke(removed);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException)
+        {
+            var why = ex is OperationCanceledException
+                ? $"no answer within {settings.Jwks.FetchTimeout.TotalSeconds:0.#} s"
+                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+            lock (_gate)
+            {
+                LastFailure = why;
+            }
+
+            _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "failure"));
+            Log.FetchFailed(logger, settings.JwksUri, why, previous is not null);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight = null;
+            }
+        }
+    }
+
+    private enum FetchReason
+    {
+        Scheduled,
+        UnknownKey,
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+            Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Removed} removed; reason {Reason})")]
+        public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int removed, FetchReason reason);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+            Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
+        public static partial void FetchFailed(ILogger logger, Uri jwksUri, string reason, bool hasKeys);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+            Message = "A token named an unknown signing key; the JWKS refresh budget is spent, so no fetch was made")]
+        public static partial void UnknownKeyFetchDenied(ILogger logger);
+    }
+}

@@ -1,0 +1,20 @@
+namespace AuthActionApi.Authentication;
+
+/// <summary>Tunables for fetching the tenant's signing keys (section <c>AuthAction:Jwks</c>).</summary>
+public sealed class JwksOptions
+{
+    /// <summary>
+    /// How many times a minute a token with an unknown <c>kid</c> may trigger a JWKS fetch, as
+    /// jwks-rsa's <c>jwksRequestsPerMinute</c> in the NestJS example. Default 5.
+    /// </summary>
+    public int RefreshesPerMinute { get; set; } = 5;
+
+    /// <summary>How long one JWKS fetch may take before it is abandoned. Default 10 seconds.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the keys are re-read even when no token asks, so a removed key stops validating. Default 10 minutes.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How soon a failed fetch is retried in the background, doubling up to <see cref="RefreshInterval"/>. Default 2 seconds.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthActionApi.Controllers;
+
+/// <summary>The API itself: one route for anyone, one for callers with a valid AuthAction access token.</summary>
+[ApiController]
+[Produces("application/json")]
+public sealed class AppController : ControllerBase
+{
+    private static readonly MessageResponse s_public = new("This is a public message!");
+    private static readonly MessageResponse s_protected = new("This is a protected message!");
+
+    /// <summary>Answers anyone.</summary>
+    [HttpGet("/public")]
+    [AllowAnonymous]
+    [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
+    public ActionResult<MessageResponse> GetPublic() => s_public;
+
+    /// <summary>Answers only a request with a valid <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    [HttpGet("/protected")]
+    [Authorize]
+    [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public ActionResult<MessageResponse> GetProtected() => s_protected;
+}

@@ -1,0 +1,4 @@
+namespace AuthActionApi.Controllers;
+
+/// <summary>The body of every successful answer: <c>{"message": "..."}</c>.</summary>
+public sealed record MessageResponse(string Message);

@@ -1,0 +1,12 @@
+using AuthActionApi.Http;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>RFC 9457 problem details for every error this API answers, each with the trace id of its log lines.</summary>
+public static class ProblemDetailsExtensions
+{
+    /// <summary>Adds problem details whose <c>traceId</c> matches the <c>TraceId</c> of the server's log lines.</summary>
+    public static IServiceCollection AddApiProblemDetails(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = TraceId.Of(context.HttpContext));
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using AuthActionApi.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthActionApi.LocalTenant;
+
+/// <summary>
+/// The AuthAction endpoints the local tenant serves: its JWKS, a discovery document, and the machine-to-machine
+/// token endpoint under AuthAction's path and the older docs' <c>/oauth/token</c>.
+/// </summary>
+internal static class LocalTenantEndpoints
+{
+    private static readonly string[] s_grantTypes = ["client_credentials"];
+    private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256];
+
+    public static IEndpointRouteBuilder MapLocalTenantEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tenant = app.MapGroup(string.Empty).ExcludeFromDescription().AllowAnonymous();
+        tenant.MapGet("/.well-known/jwks.json", (LocalTenantSigningKey key) => Results.Json(new
+        {
+            keys = new[] { new { kty = key.PublicJwk.Kty, use = key.PublicJwk.Use, alg = key.PublicJwk.Alg, kid = key.PublicJwk.Kid, n = key.PublicJwk.N, e = key.PublicJwk.E } },
+        }));
+        tenant.MapGet("/.well-known/openid-configuration", (IOptions<AuthActionOptions> options) => Results.Json(new
+        {
+            issuer = options.Value.Issuer,
+            jwks_uri = options.Value.JwksUri.AbsoluteUri,
+            token_endpoint = new Uri(options.Value.Authority, "oauth2/m2m/token").AbsoluteUri,
+            grant_types_supported = s_grantTypes,
+            id_token_signing_alg_values_supported = s_algorithms,
+        }));
+        tenant.MapPost("/oauth2/m2m/token", IssueTokenAsync);
+        tenant.MapPost("/oauth/token", IssueTokenAsync);
+        return app;
+    }
+
+    private static async Task<IResult> IssueTokenAsync(
+        HttpRequest request,
+        IOptions<LocalTenantOptions> tenant,
+        IOptions<AuthActionOptions> api,
+        LocalTenantSigningKey key,
+        TimeProvider time)
+    {
+        var token = await TokenRequest.ReadAsync(request, request.HttpContext.RequestAborted);
+        if (token is null)
+        {
+            return OAuthError(StatusCodes.Status400BadRequest, "invalid_request", "Send a JSON or form body with client_id, client_secret, audience and grant_type.");
+        }
+
+        if (token.GrantType != "client_credentials")
+        {
+            return OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type client_credentials is supported.");
+        }
+
+        var client = tenant.Value.Clients.FirstOrDefault(c => c.ClientId == token.ClientId);
+        if (client is null || token.ClientSecret is null || !SecretsMatch(client.ClientSecret, token.ClientSecret))
+        {
+            return OAuthError(StatusCodes.Status401Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
+        }
+
+        var audience = string.IsNullOrEmpty(token.Audience) ? api.Value.Audience : token.Audience;
+        if (audience != api.Value.Audience)
+        {
+            return OAuthError(StatusCodes.Status403Forbidden, "access_denied", "The audience is not an API of this tenant.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var lifetime = tenant.Value.TokenLifetime;
+        var accessToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = api.Value.Issuer,
+            Audience = audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            SigningCredentials = key.Credentials,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = client.ClientId + "@clients",
+                ["azp"] = client.ClientId,
+                ["scope"] = client.Scopes,
+                ["gty"] = "client-credentials",
+            },
+        });
+
+        return Results.Json(new TokenResponse(accessToken, "Bearer", (int)lifetime.TotalSeconds));
+    }
+
+    private static bool SecretsMatch(string expected, string actual) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
+
+    private static IResult OAuthError(int status, string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: status);
+}

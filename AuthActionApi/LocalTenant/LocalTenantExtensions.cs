@@ -1,0 +1,60 @@
+using AuthActionApi.Authentication;
+using AuthActionApi.LocalTenant;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// The built-in AuthAction look-alike that lets a fresh clone run offline. In Development with no
+/// <c>AuthAction:Domain</c>, the app serves a JWKS and a token endpoint and trusts them as its tenant,
+/// through the same JWKS-fetching path as a real tenant. In every other environment it is never active.
+/// </summary>
+public static partial class LocalTenantExtensions
+{
+    /// <summary>Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>.</summary>
+    public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LocalTenantOptions>().BindConfiguration(LocalTenantOptions.SectionName);
+        builder.Services.AddSingleton<LocalTenantSigningKey>();
+        builder.Services.AddOptions<AuthActionOptions>()
+            .PostConfigure<IConfiguration, IHostEnvironment, IOptions<LocalTenantOptions>>((options, configuration, environment, tenant) =>
+            {
+                if (LocalTenantMode.IsActive(configuration, environment))
+                {
+                    options.Domain = LocalTenantMode.Address(tenant.Value, configuration).AbsoluteUri;
+                    options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? tenant.Value.Audience : options.Audience;
+                }
+            });
+        return builder;
+    }
+
+    /// <summary>Maps the local tenant's endpoints, and says at start-up where it is and how to get a token.</summary>
+    public static WebApplication MapLocalTenant(this WebApplication app)
+    {
+        if (!LocalTenantMode.IsActive(app.Configuration, app.Environment))
+        {
+            return app;
+        }
+
+        app.MapLocalTenantEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var api = app.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
+            var client = app.Services.GetRequiredService<IOptions<LocalTenantOptions>>().Value.Clients.FirstOrDefault();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalTenantExtensions).FullName!);
+            var curl = client is null
+                ? "(add a client under LocalTenant:Clients to get tokens)"
+                : $"curl -s -X POST {api.Authority}oauth2/m2m/token -H 'Content-Type: application/json' "
+                  + $"-d '{{\"client_id\":\"{client.ClientId}\",\"client_secret\":\"{client.ClientSecret}\",\"audience\":\"{api.Audience}\",\"grant_type\":\"client_credentials\"}}'";
+            Log.LocalTenantRunning(logger, api.Authority, api.Issuer, api.Audience!, curl);
+        });
+        return app;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+            Message = "No AuthAction:Domain is configured, so the built-in local tenant (Development only) is serving at {Address}: issuer {Issuer}, audience {Audience}. Get a token with: {Curl}")]
+        public static partial void LocalTenantRunning(ILogger logger, Uri address, string issuer, string audience, string curl);
+    }
+}

@@ -1,0 +1,29 @@
+namespace AuthActionApi.LocalTenant;
+
+/// <summary>
+/// The built-in AuthAction look-alike, section <c>LocalTenant</c>. It runs only in Development and only while
+/// no <c>AuthAction:Domain</c> is configured; in any other environment nothing here has an effect.
+/// </summary>
+public sealed class LocalTenantOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "LocalTenant";
+
+    /// <summary>Set to false to refuse to start without a real tenant even in Development. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Where this app, and so the local tenant, is reached, such as <c>http://localhost:3000</c>. Default: the
+    /// first http address in <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, launch settings).
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>The audience of the tokens it issues, used as <c>AuthAction:Audience</c> when that is not set.</summary>
+    public string Audience { get; set; } = "https://authactionapi.local/api";
+
+    /// <summary>How long its access tokens live. Default one hour, as AuthAction's.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The machine clients that may ask <c>POST /oauth2/m2m/token</c> for a token.</summary>
+    public IList<LocalTenantClient> Clients { get; } = [];
+}

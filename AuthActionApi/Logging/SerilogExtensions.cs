@@ -1,0 +1,34 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Serilog for every log line, configured from the <c>Serilog</c> section.</summary>
+public static class SerilogExtensions
+{
+    /// <summary>
+    /// Routes all logging through Serilog, read from configuration (sinks, levels, overrides) and from any
+    /// <c>ILogEventSink</c> registered in DI. No static bootstrap logger: it would break WebApplicationFactory.
+    /// </summary>
+    public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+        return builder;
+    }
+
+    /// <summary>
+    /// One line per request. Successful requests log at Debug, so the production level (Information) keeps
+    /// the hot path free of logging; refusals at Information, server errors at Error.
+    /// </summary>
+    public static WebApplication UseApiRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options => options.GetLevel = (http, _, exception) =>
+            exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : http.Response.StatusCode >= 400 ? LogEventLevel.Information
+            : LogEventLevel.Debug);
+        return app;
+    }
+}
