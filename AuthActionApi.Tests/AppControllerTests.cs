@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AuthActionApi.Tests.Support;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>The two routes, called through the real pipeline with tokens a real tenant signed.</summary>
+public sealed class AppControllerTests
+{
+    private TestTenant _tenant = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _tenant = await TestTenant.StartAsync();
+        _api = new ApiFactory(_tenant);
+        _client = _api.CreateClient();
+        await _api.WaitForKeysAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public async Task GetPublic_WithoutToken_ReturnsPublicMessage()
+    {
+        var response = await _client.GetAsync("/public");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a public message!"}""");
+    }
+
+    [Test]
+    public async Task GetPublic_WithInvalidToken_StillReturnsPublicMessage()
+    {
+        var response = await _client.GetWithTokenAsync("/public", "not-a-token");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a public message!"}""");
+    }
+
+    [Test]
+    public async Task GetProtected_WithoutToken_Returns401WithPlainBearerChallenge()
+    {
+        var response = await _client.GetAsync("/protected");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("Bearer");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("status").GetInt32().Should().Be(401);
+        problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
+    }
+
+    [Test]
+    public async Task GetProtected_WithValidToken_ReturnsProtectedMessage()
+    {
+        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [Test]
+    public async Task GetProtected_WithWrongAudience_Returns401InvalidAudience()
+    {
+        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Audience("https://another.api").Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The audience is invalid" """.TrimEnd());
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AuthActionApi.Tests.Support;
+
+/// <summary>How the test tenant answers <c>GET /.well-known/jwks.json</c>.</summary>
+public enum JwksBehaviour
+{
+    Serve,
+    ServerError,
+    Hang,
+    Garbage,
+    EmptyKeySet,
+}
+
+/// <summary>
+/// An AuthAction tenant on a real loopback port: it publishes its keys as AuthAction does, counts every JWKS
+/// fetch, and can rotate or drop keys, go down, hang or serve garbage on demand.
+/// </summary>
+public sealed class TestTenant : IAsyncDisposable
+{
+    public const string DefaultAudience = "https://api.test.authactionapi";
+
+    private readonly WebApplication _server;
+    private readonly Lock _gate = new();
+    private List<TestSigningKey> _published;
+    private int _fetches;
+
+    private TestTenant(WebApplication server, TestSigningKey key)
+    {
+        _server = server;
+        ActiveKey = key;
+        _published = [key];
+    }
+
+    /// <summary>The tenant's domain setting, <c>http://127.0.0.1:{port}</c> (http is accepted for loopback only).</summary>
+    public string Domain { get; private set; } = string.Empty;
+
+    /// <summary>The issuer AuthAction writes: <c>{domain}/</c>.</summary>
+    public string Issuer => Domain + "/";
+
+    public string Audience { get; } = DefaultAudience;
+
+    /// <summary>The key new tokens are signed with.</summary>
+    public TestSigningKey ActiveKey { get; private set; }
+
+    public JwksBehaviour Behaviour { get; set; } = JwksBehaviour.Serve;
+
+    /// <summary>How many times anyone asked for the JWKS.</summary>
+    public int JwksFetches => Volatile.Read(ref _fetches);
+
+    public IReadOnlyList<TestSigningKey> PublishedKeys
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _published];
+            }
+        }
+    }
+
+    public static async Task<TestTenant> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var tenant = new TestTenant(app, new TestSigningKey());
+        app.MapGet("/.well-known/jwks.json", tenant.ServeJwksAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        tenant.Domain = new Uri(address).GetLeftPart(UriPartial.Authority);
+        return tenant;
+    }
+
+    /// <summary>A token as this tenant would issue it now; change what the test is about.</summary>
+    public TokenBuilder Token() => new(this);
+
+    /// <summary>Publishes a new key beside the old ones and signs new tokens with it, as a key rotation does.</summary>
+    public TestSigningKey RotateKey()
+    {
+        var key = new TestSigningKey();
+        lock (_gate)
+        {
+            _published = [.. _published, key];
+            ActiveKey = key;
+        }
+
+        return key;
+    }
+
+    /// <summary>Stops publishing a key, as a tenant does when it retires one.</summary>
+    public void Unpublish(TestSigningKey key)
+    {
+        lock (_gate)
+        {
+            _published = [.. _published.Where(k => k != key)];
+        }
+    }
+
+    /// <summary>Waits until the JWKS has been fetched at least <paramref name="count"/> times.</summary>
+    public async Task WaitForFetchesAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (JwksFetches < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The JWKS was fetched {JwksFetches} times, not {count}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.StopAsync();
+        await _server.DisposeAsync();
+        foreach (var key in PublishedKeys)
+        {
+            key.Dispose();
+        }
+    }
+
+    private async Task ServeJwksAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _fetches);
+        switch (Behaviour)
+        {
+            case JwksBehaviour.ServerError:
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            case JwksBehaviour.Hang:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The API gave up waiting, as it should.
+                }
+
+                return;
+            case JwksBehaviour.Garbage:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"keys\": [ this is not json");
+                return;
+            case JwksBehaviour.EmptyKeySet:
+                await context.Response.WriteAsJsonAsync(new { keys = Array.Empty<object>() });
+                return;
+            default:
+                await context.Response.WriteAsJsonAsync(new { keys = PublishedKeys.Select(k => k.PublicJwk).ToArray() });
+                return;
+        }
+    }
+}
