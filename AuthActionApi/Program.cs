@@ -17,7 +17,7 @@ app.UseAuthorization();
 app.MapLocalTenant();
 app.MapControllers();
 
-app.Run();
+return await app.RunApiAsync();
 
 /// <summary>The app's entry point, public so the tests' WebApplicationFactory can host it.</summary>
 public partial class Program;

@@ -10,7 +10,15 @@ namespace AuthActionApi.Tests.Support;
 /// The real API, hosted through its whole HTTP pipeline and pointed at a <see cref="TestTenant"/> over real HTTP.
 /// Defaults to the Production environment, where nothing Development-only may run.
 /// </summary>
-public sealed class ApiFactory(TestTenant tenant, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Production")
+/// <param name="tenant">The tenant the API trusts.</param>
+/// <param name="settings">Settings on top of the app's own, as configuration keys.</param>
+/// <param name="environment">The hosting environment.</param>
+/// <param name="configureTenant">False to leave AuthAction:Domain and :Audience to <paramref name="settings"/> or the environment.</param>
+public sealed class ApiFactory(
+    TestTenant tenant,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    string environment = "Production",
+    bool configureTenant = true)
     : WebApplicationFactory<Program>
 {
     public CollectedLogs Logs { get; } = new();
@@ -36,15 +44,18 @@ public sealed class ApiFactory(TestTenant tenant, IReadOnlyDictionary<string, st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting("AuthAction:Domain", Tenant.Domain);
-        builder.UseSetting("AuthAction:Audience", Tenant.Audience);
-        // The app's Serilog console sink stays; tests add their own sink to read what was logged.
-        builder.UseSetting("Serilog:MinimumLevel:Override:AuthActionApi.TokenClaims", "Information");
+        if (configureTenant)
+        {
+            builder.UseSetting("AuthAction:Domain", Tenant.Domain);
+            builder.UseSetting("AuthAction:Audience", Tenant.Audience);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
 
+        // The app's own Serilog sinks stay; this one lets a test read what was logged.
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 }
