@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Http.Json;
+using AuthActionApi.Tests.Support;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>The local tenant hands out tokens to anyone who knows a dev secret: it must never run where it could matter.</summary>
+public sealed class LocalTenantOutsideDevelopmentTests
+{
+    private TestTenant _tenant = null!;
+
+    [OneTimeSetUp]
+    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
+
+    [TestCase("Production")]
+    [TestCase("Staging")]
+    [TestCase("Development")]
+    public async Task TokenEndpoint_WithARealTenantConfigured_IsNotServed(string environment)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["LocalTenant:Enabled"] = "true" }, environment);
+        using var client = api.CreateClient();
+
+        var token = await client.PostAsJsonAsync("/oauth2/m2m/token", new
+        {
+            client_id = "local-reader",
+            client_secret = "local-reader-secret",
+            audience = "https://authactionapi.local/api",
+            grant_type = "client_credentials",
+        });
+        var jwks = await client.GetAsync("/.well-known/jwks.json");
+
+        token.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        jwks.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}

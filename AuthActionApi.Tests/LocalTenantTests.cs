@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AuthActionApi.Tests.Support;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Serilog.Events;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>The built-in local tenant: a fresh clone gets tokens and calls /protected with no AuthAction account.</summary>
+public sealed class LocalTenantTests
+{
+    private LocalTenantApiFactory _app = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _app = new LocalTenantApiFactory();
+        _client = await _app.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Test]
+    public async Task TokenEndpoint_JsonBody_AnswersInAuthActionShape()
+    {
+        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("access_token", "token_type", "expires_in");
+        body.GetProperty("token_type").GetString().Should().Be("Bearer");
+        body.GetProperty("expires_in").GetInt32().Should().Be(3600);
+    }
+
+    [Test]
+    public async Task TokenEndpoint_IssuedToken_HasAuthActionClaimLayout()
+    {
+        var token = new JsonWebToken(await GetTokenAsync());
+
+        token.Alg.Should().Be("RS256");
+        token.Kid.Should().NotBeNullOrEmpty();
+        token.Issuer.Should().Be(_app.Address.AbsoluteUri);
+        token.Audiences.Should().Equal(LocalTenantApiFactory.Audience);
+        token.Subject.Should().Be("local-reader@clients");
+        token.GetPayloadValue<string>("scope").Should().Be("read:messages");
+        (token.ValidTo - token.IssuedAt).Should().Be(TimeSpan.FromHours(1));
+    }
+
+    [Test]
+    public async Task Protected_WithLocalTenantToken_Returns200()
+    {
+        var token = await GetTokenAsync();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [Test]
+    public void KeysFetch_AtStartup_WentOverHttpToTheLocalTenantsJwks()
+    {
+        var fetched = _app.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Loaded {KeyCount} signing keys", StringComparison.Ordinal));
+
+        fetched.Should().NotBeEmpty();
+        fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{_app.Address}.well-known/jwks.json");
+    }
+
+    [Test]
+    public async Task TokenEndpoint_FormBodyOnOlderPath_IssuesUsableToken()
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = "local-basic",
+            ["client_secret"] = "local-basic-secret",
+            ["audience"] = LocalTenantApiFactory.Audience,
+            ["grant_type"] = "client_credentials",
+        });
+
+        var response = await _client.PostAsync("/oauth/token", form);
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+
+        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task TokenEndpoint_WrongSecret_Returns401InvalidClient()
+    {
+        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("invalid_client");
+    }
+
+    [Test]
+    public async Task TokenEndpoint_OtherGrantType_Returns400UnsupportedGrantType()
+    {
+        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { grant_type = "password" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("unsupported_grant_type");
+    }
+
+    [Test]
+    public async Task TokenEndpoint_OtherAudience_Returns403AccessDenied()
+    {
+        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("access_denied");
+    }
+
+    [Test]
+    public void Startup_WithLocalTenant_LogsWhereItIsAndACurlForAToken()
+    {
+        var announcement = _app.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+
+        announcement.Level.Should().Be(LogEventLevel.Warning);
+        var curl = (string)((ScalarValue)announcement.Properties["Curl"]).Value!;
+        curl.Should().StartWith($"curl -s -X POST {_app.Address}oauth2/m2m/token")
+            .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApiFactory.Audience);
+    }
+
+    private async Task<string> GetTokenAsync()
+    {
+        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    private static ClientCredentials ReaderRequest() =>
+        new("local-reader", "local-reader-secret", LocalTenantApiFactory.Audience, "client_credentials");
+
+#pragma warning disable IDE1006 // The wire names are AuthAction's.
+    private sealed record ClientCredentials(string client_id, string client_secret, string audience, string grant_type);
+#pragma warning restore IDE1006
+}
