@@ -41,7 +41,7 @@ public static partial class LocalTenantExtensions
         {
             var api = app.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
             var client = app.Services.GetRequiredService<IOptions<LocalTenantOptions>>().Value.Clients.FirstOrDefault();
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalTenantExtensions).FullName!);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthActionApi.LocalTenant");
             var curl = client is null
                 ? "(add a client under LocalTenant:Clients to get tokens)"
                 : $"curl -s -X POST {api.Authority}oauth2/m2m/token -H 'Content-Type: application/json' "
