@@ -1,0 +1,104 @@
+using Microsoft.Playwright;
+
+namespace AuthActionApi.Tests.Support;
+
+/// <summary>Swagger UI driven the way a person uses it: expand an operation, Try it out, Execute, Authorize.</summary>
+public sealed class SwaggerUiPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public async Task OpenAsync(Uri api)
+    {
+        await Page.GotoAsync(new Uri(api, "/swagger").AbsoluteUri);
+        await Operation("/protected").WaitForAsync();
+    }
+
+    /// <summary>The operation block for a path, found by the path Swagger UI prints on it.</summary>
+    public ILocator Operation(string path) =>
+        Page.Locator(".opblock").Filter(new() { Has = Page.Locator($".opblock-summary-path[data-path='{path}']") });
+
+    /// <summary>Expands the operation, presses Try it out and Execute, and waits for the answer it shows.</summary>
+    public async Task<ILocator> TryItOutAsync(string path)
+    {
+        var operation = Operation(path);
+        var tryItOut = operation.GetByRole(AriaRole.Button, new() { Name = "Try it out" });
+        var execute = operation.GetByRole(AriaRole.Button, new() { Name = "Execute" });
+        var response = operation.Locator(".live-responses-table .response");
+
+        if (!await execute.IsVisibleAsync())
+        {
+            // Collapsed, or expanded but not yet in Try it out: expand if needed, then wait for the button it shows.
+            if (!await tryItOut.IsVisibleAsync())
+            {
+                await operation.Locator(".opblock-summary-control").ClickAsync();
+            }
+
+            await tryItOut.ClickAsync();
+        }
+
+        // A second Execute replaces the shown answer; clearing first makes the wait below see only the new one.
+        if (await response.IsVisibleAsync())
+        {
+            await operation.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+            await response.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        }
+
+        await execute.ClickAsync();
+        await response.WaitForAsync();
+        return response;
+    }
+
+    /// <summary>Authorize → Bearer: pastes the token, applies it and closes the dialog.</summary>
+    public async Task AuthorizeWithTokenAsync(string token)
+    {
+        var dialog = await OpenAuthorizeDialogAsync();
+        var bearer = dialog.Locator(".auth-container").Filter(new() { HasText = "Bearer (http, Bearer)" });
+        await bearer.Locator("input").FillAsync(token);
+        await bearer.GetByRole(AriaRole.Button, new() { Name = "Apply credentials" }).ClickAsync();
+        await bearer.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).WaitForAsync();
+        await CloseAuthorizeDialogAsync(dialog);
+    }
+
+    /// <summary>Authorize → LocalTenant: client credentials (filled in by the app), applied, dialog closed.</summary>
+    public async Task<ILocator> AuthorizeWithLocalTenantAsync()
+    {
+        var dialog = await OpenAuthorizeDialogAsync();
+        var localTenant = dialog.Locator(".auth-container").Filter(new() { HasText = "LocalTenant (OAuth2, clientCredentials)" });
+        await localTenant.GetByRole(AriaRole.Button, new() { Name = "Apply given OAuth2 credentials" }).ClickAsync();
+        await localTenant.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).WaitForAsync();
+        return localTenant;
+    }
+
+    public async Task<ILocator> OpenAuthorizeDialogAsync()
+    {
+        await Page.Locator(".scheme-container").GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+        var dialog = Page.Locator(".dialog-ux .modal-ux");
+        await dialog.WaitForAsync();
+        return dialog;
+    }
+
+    public static async Task CloseAuthorizeDialogAsync(ILocator dialog)
+    {
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
+        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+    }
+
+    /// <summary>Saves a screenshot under the test's work directory and attaches it to the test result.</summary>
+    public async Task<string> ScreenshotAsync(string name, ILocator? clipTo = null)
+    {
+        var directory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name + ".png");
+        if (clipTo is null)
+        {
+            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        }
+        else
+        {
+            await clipTo.ScreenshotAsync(new() { Path = path });
+        }
+
+        TestContext.AddTestAttachment(path, name);
+        return path;
+    }
+}
