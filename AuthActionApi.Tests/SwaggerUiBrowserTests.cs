@@ -118,7 +118,9 @@ public sealed class SwaggerUiBrowserTests
         await SwaggerUiPage.CloseAuthorizeDialogAsync(dialog.Page.Locator(".dialog-ux .modal-ux"));
 
         var response = await _swagger.TryItOutAsync("/protected");
-        await _swagger.ScreenshotAsync("protected-200-local-tenant");
+        // The README's picture: the Authorize button locked, the request with its Bearer header, and the 200.
+        await _swagger.ScreenshotAsync(
+            "protected-200-local-tenant", _swagger.Page.Locator(".scheme-container"), response.Locator(".response-col_description"));
 
         await Assertions.Expect(response.Locator(".response-col_status")).ToHaveTextAsync("200");
         await ShouldShowProtectedMessageAsync(response);

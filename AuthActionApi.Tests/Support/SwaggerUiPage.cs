@@ -52,7 +52,7 @@ public sealed class SwaggerUiPage(IPage page)
     public async Task AuthorizeWithTokenAsync(string token)
     {
         var dialog = await OpenAuthorizeDialogAsync();
-        var bearer = dialog.Locator(".auth-container").Filter(new() { HasText = "Bearer (http, Bearer)" });
+        var bearer = dialog.Locator(".auth-container").Filter(new() { HasText = "Bearer (" });
         await bearer.Locator("input").FillAsync(token);
         await bearer.GetByRole(AriaRole.Button, new() { Name = "Apply credentials" }).ClickAsync();
         await bearer.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).WaitForAsync();
@@ -63,9 +63,18 @@ public sealed class SwaggerUiPage(IPage page)
     public async Task<ILocator> AuthorizeWithLocalTenantAsync()
     {
         var dialog = await OpenAuthorizeDialogAsync();
-        var localTenant = dialog.Locator(".auth-container").Filter(new() { HasText = "LocalTenant (OAuth2, clientCredentials)" });
+        var localTenant = dialog.Locator(".auth-container").Filter(new() { HasText = "LocalTenant (" });
         await localTenant.GetByRole(AriaRole.Button, new() { Name = "Apply given OAuth2 credentials" }).ClickAsync();
-        await localTenant.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).WaitForAsync();
+
+        // Swagger UI shows a refused token request inside the dialog; fail with its words rather than a timeout.
+        var authorized = localTenant.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" });
+        var refused = localTenant.Locator(".errors");
+        await authorized.Or(refused).First.WaitForAsync();
+        if (await refused.IsVisibleAsync())
+        {
+            Assert.Fail("The local tenant refused Swagger UI's token request: " + await refused.InnerTextAsync());
+        }
+
         return localTenant;
     }
 
@@ -83,22 +92,36 @@ public sealed class SwaggerUiPage(IPage page)
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
-    /// <summary>Saves a screenshot under the test's work directory and attaches it to the test result.</summary>
-    public async Task<string> ScreenshotAsync(string name, ILocator? clipTo = null)
+    /// <summary>Saves a full-page screenshot under the test's work directory and attaches it to the test result.</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        var path = ScreenshotPath(name);
+        await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, name);
+        return path;
+    }
+
+    /// <summary>Saves and attaches a screenshot of the page's full width from the top of one element to the bottom of another.</summary>
+    public async Task<string> ScreenshotAsync(string name, ILocator from, ILocator to)
+    {
+        const string PageBox = "e => { const r = e.getBoundingClientRect(); return [r.top + window.scrollY, r.bottom + window.scrollY]; }";
+        var top = (await from.EvaluateAsync<float[]>(PageBox))[0];
+        var bottom = (await to.EvaluateAsync<float[]>(PageBox))[1];
+        var path = ScreenshotPath(name);
+        await Page.ScreenshotAsync(new()
+        {
+            Path = path,
+            FullPage = true,
+            Clip = new() { X = 0, Y = top, Width = Page.ViewportSize!.Width, Height = bottom - top },
+        });
+        TestContext.AddTestAttachment(path, name);
+        return path;
+    }
+
+    private static string ScreenshotPath(string name)
     {
         var directory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name + ".png");
-        if (clipTo is null)
-        {
-            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        }
-        else
-        {
-            await clipTo.ScreenshotAsync(new() { Path = path });
-        }
-
-        TestContext.AddTestAttachment(path, name);
-        return path;
+        return Path.Combine(directory, name + ".png");
     }
 }
