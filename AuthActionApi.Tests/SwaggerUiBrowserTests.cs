@@ -113,9 +113,9 @@ public sealed class SwaggerUiBrowserTests
     [Test]
     public async Task TryItOut_AfterAuthorizingWithLocalTenantClientCredentials_Shows200WithProtectedMessage()
     {
-        var dialog = await _swagger.AuthorizeWithLocalTenantAsync();
+        await _swagger.AuthorizeWithLocalTenantAsync();
         await _swagger.ScreenshotAsync("authorize-dialog-local-tenant");
-        await SwaggerUiPage.CloseAuthorizeDialogAsync(dialog.Page.Locator(".dialog-ux .modal-ux"));
+        await _swagger.CloseAuthorizeDialogAsync();
 
         var response = await _swagger.TryItOutAsync("/protected");
         // The README's picture: the Authorize button locked, the request with its Bearer header, and the 200.

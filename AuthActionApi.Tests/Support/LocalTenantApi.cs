@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Tests.Support;
 
@@ -47,7 +48,7 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
     public async Task<string> GetTokenAsync(string clientId = ReaderClientId, string clientSecret = ReaderClientSecret)
     {
         using var client = CreateHttpClient();
-        var audience = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthActionOptions>>().Value.Audience;
+        var audience = Services.GetRequiredService<IOptions<AuthActionOptions>>().Value.Audience;
         using var response = await client.PostAsJsonAsync("/oauth2/m2m/token", new Dictionary<string, string?>
         {
             ["client_id"] = clientId,

@@ -56,11 +56,11 @@ public sealed class SwaggerUiPage(IPage page)
         await bearer.Locator("input").FillAsync(token);
         await bearer.GetByRole(AriaRole.Button, new() { Name = "Apply credentials" }).ClickAsync();
         await bearer.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).WaitForAsync();
-        await CloseAuthorizeDialogAsync(dialog);
+        await CloseAuthorizeDialogAsync();
     }
 
-    /// <summary>Authorize → LocalTenant: client credentials (filled in by the app), applied, dialog closed.</summary>
-    public async Task<ILocator> AuthorizeWithLocalTenantAsync()
+    /// <summary>Authorize → LocalTenant: applies the client credentials the app filled in, and leaves the dialog open.</summary>
+    public async Task AuthorizeWithLocalTenantAsync()
     {
         var dialog = await OpenAuthorizeDialogAsync();
         var localTenant = dialog.Locator(".auth-container").Filter(new() { HasText = "LocalTenant (" });
@@ -74,22 +74,21 @@ public sealed class SwaggerUiPage(IPage page)
         {
             Assert.Fail("The local tenant refused Swagger UI's token request: " + await refused.InnerTextAsync());
         }
-
-        return localTenant;
     }
+
+    private ILocator AuthorizeDialog => Page.Locator(".dialog-ux .modal-ux");
 
     public async Task<ILocator> OpenAuthorizeDialogAsync()
     {
         await Page.Locator(".scheme-container").GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
-        var dialog = Page.Locator(".dialog-ux .modal-ux");
-        await dialog.WaitForAsync();
-        return dialog;
+        await AuthorizeDialog.WaitForAsync();
+        return AuthorizeDialog;
     }
 
-    public static async Task CloseAuthorizeDialogAsync(ILocator dialog)
+    public async Task CloseAuthorizeDialogAsync()
     {
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await AuthorizeDialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
+        await AuthorizeDialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
     /// <summary>Saves a full-page screenshot under the test's work directory and attaches it to the test result.</summary>
