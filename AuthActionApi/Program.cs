@@ -6,12 +6,14 @@ builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddAuthorization();
 builder.Services.AddControllers();
+builder.AddApiDocumentation();
 
 var app = builder.Build();
 
 app.UseApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseApiDocumentation();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapLocalTenant();

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using AuthActionApi.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AuthActionApi.Tests.Support;
+
+/// <summary>
+/// The API as <c>dotnet run</c> serves it on a fresh clone: Development, no <c>AuthAction:Domain</c>, so the built-in
+/// local tenant is its tenant. It listens on a real loopback port so a browser can reach it, and the local tenant's
+/// address is that same port, so the token URL Swagger UI is given is one the browser can call.
+/// </summary>
+public sealed class LocalTenantApi : WebApplicationFactory<Program>
+{
+    public const string ReaderClientId = "local-reader";
+    public const string ReaderClientSecret = "local-reader-secret";
+
+    private readonly int _port;
+
+    private LocalTenantApi(int port)
+    {
+        _port = port;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+    }
+
+    /// <summary><c>http://127.0.0.1:{port}</c>: the API and its local tenant.</summary>
+    public Uri Address => new($"http://127.0.0.1:{_port}");
+
+    public static async Task<LocalTenantApi> StartAsync()
+    {
+        // The tenant's address is part of the configuration, read before Kestrel binds, so the port is picked first.
+        var api = new LocalTenantApi(FreeLoopbackPort());
+        api.StartServer();
+        await api.WaitForKeysAsync();
+        return api;
+    }
+
+    /// <summary>A client over real HTTP to <see cref="Address"/>.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = Address };
+
+    /// <summary>Gets an access token from the local tenant exactly as the README's curl does.</summary>
+    public async Task<string> GetTokenAsync(string clientId = ReaderClientId, string clientSecret = ReaderClientSecret)
+    {
+        using var client = CreateHttpClient();
+        var audience = Services.GetRequiredService<IOptions<AuthActionOptions>>().Value.Audience;
+        using var response = await client.PostAsJsonAsync("/oauth2/m2m/token", new Dictionary<string, string?>
+        {
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+            ["audience"] = audience,
+            ["grant_type"] = "client_credentials",
+        });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        // Last configuration source, so nothing on a developer machine (appsettings.Development.json, user secrets,
+        // AUTHACTION_DOMAIN) can point the app at a real tenant and switch the local tenant off.
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuthAction:Domain"] = string.Empty,
+            ["AuthAction:Audience"] = string.Empty,
+            ["LocalTenant:Enabled"] = "true",
+            ["LocalTenant:Address"] = Address.AbsoluteUri,
+        }));
+    }
+
+    private async Task WaitForKeysAsync()
+    {
+        var keys = Services.GetRequiredService<JwksKeySource>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (keys.Current is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The API did not load the local tenant's signing keys.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

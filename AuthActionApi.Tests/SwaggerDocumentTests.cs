@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AuthActionApi.Tests.Support;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// The OpenAPI document and Swagger UI over HTTP, without a browser: the scheme is HTTP bearer, the lock is on
+/// <c>/protected</c> only, the local tenant's client credentials are offered only while it runs, and Production
+/// serves none of it.
+/// </summary>
+public sealed class SwaggerDocumentTests
+{
+    private const string DocumentPath = "/swagger/v1/swagger.json";
+
+    private LocalTenantApi _localTenantApi = null!;
+    private HttpClient _localTenantClient = null!;
+    private JsonElement _localTenantDocument;
+
+    private TestTenant _tenant = null!;
+    private ApiFactory _developmentApi = null!;
+    private HttpClient _developmentClient = null!;
+    private JsonElement _developmentDocument;
+
+    private ApiFactory _productionApi = null!;
+    private HttpClient _productionClient = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _localTenantApi = await LocalTenantApi.StartAsync();
+        _localTenantClient = _localTenantApi.CreateHttpClient();
+        _localTenantDocument = await _localTenantClient.GetFromJsonAsync<JsonElement>(DocumentPath);
+
+        // Development pointed at a real tenant: Swagger is served, the local tenant is not running.
+        _tenant = await TestTenant.StartAsync();
+        _developmentApi = new ApiFactory(_tenant, environment: "Development");
+        _developmentClient = _developmentApi.CreateClient();
+        _developmentDocument = await _developmentClient.GetFromJsonAsync<JsonElement>(DocumentPath);
+
+        _productionApi = new ApiFactory(_tenant);
+        _productionClient = _productionApi.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _localTenantClient.Dispose();
+        _developmentClient.Dispose();
+        _productionClient.Dispose();
+        await _localTenantApi.DisposeAsync();
+        await _developmentApi.DisposeAsync();
+        await _productionApi.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public void Document_BearerScheme_IsHttpBearerNotApiKey()
+    {
+        var bearer = _developmentDocument.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+
+        bearer.GetProperty("type").GetString().Should().Be("http");
+        bearer.GetProperty("scheme").GetString().Should().Be("bearer");
+        bearer.GetProperty("bearerFormat").GetString().Should().Be("JWT");
+        bearer.TryGetProperty("in", out _).Should().BeFalse("an apiKey-style header scheme sends the token without 'Bearer '");
+    }
+
+    [Test]
+    public void Document_ProtectedOperation_RequiresBearer()
+    {
+        SecurityOf(_developmentDocument, "/protected").Should().Equal("Bearer");
+    }
+
+    [Test]
+    public void Document_PublicOperation_HasNoSecurityRequirement()
+    {
+        SecurityOf(_developmentDocument, "/public").Should().BeEmpty();
+        _developmentDocument.TryGetProperty("security", out _).Should().BeFalse("a document-wide requirement would lock /public too");
+    }
+
+    [Test]
+    public void Document_ProtectedOperation_Documents401And503AsProblemDetails()
+    {
+        var responses = Operation(_developmentDocument, "/protected").GetProperty("responses");
+
+        responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", "401", "503"]);
+        foreach (var status in new[] { "401", "503" })
+        {
+            var content = responses.GetProperty(status).GetProperty("content");
+            content.EnumerateObject().Select(c => c.Name).Should().Equal("application/problem+json");
+            content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString()
+                .Should().Be("#/components/schemas/ProblemDetails");
+        }
+    }
+
+    [Test]
+    public void Document_Paths_AreTheApiOnlyNotTheLocalTenant()
+    {
+        _localTenantDocument.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["/public", "/protected"]);
+    }
+
+    [Test]
+    public void Document_Description_SaysWhereATokenComesFrom()
+    {
+        var description = _developmentDocument.GetProperty("info").GetProperty("description").GetString();
+
+        description.Should().Contain($"{_tenant.Domain}/oauth2/m2m/token").And.Contain(_tenant.Audience);
+    }
+
+    [Test]
+    public void Document_WithLocalTenant_OffersClientCredentialsAgainstItsTokenEndpoint()
+    {
+        var localTenant = _localTenantDocument.GetProperty("components").GetProperty("securitySchemes").GetProperty("LocalTenant");
+
+        localTenant.GetProperty("type").GetString().Should().Be("oauth2");
+        localTenant.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString()
+            .Should().Be(new Uri(_localTenantApi.Address, "/oauth2/m2m/token").AbsoluteUri);
+    }
+
+    [Test]
+    public void Document_WithLocalTenant_ProtectedAcceptsBearerOrLocalTenant()
+    {
+        SecurityOf(_localTenantDocument, "/protected").Should().Equal("Bearer", "LocalTenant");
+        SecurityOf(_localTenantDocument, "/public").Should().BeEmpty();
+    }
+
+    [Test]
+    public void Document_WithRealTenant_HasNoLocalTenantScheme()
+    {
+        _developmentDocument.GetProperty("components").GetProperty("securitySchemes").EnumerateObject()
+            .Select(s => s.Name).Should().Equal("Bearer");
+    }
+
+    [Test]
+    public async Task SwaggerUi_WithLocalTenant_FillsInItsDevelopmentClient()
+    {
+        var script = await _localTenantClient.GetStringAsync("/swagger/index.js");
+
+        script.Should().Contain($"\"clientId\":\"{LocalTenantApi.ReaderClientId}\"");
+    }
+
+    [Test]
+    public async Task SwaggerUi_WithRealTenant_FillsInNoClient()
+    {
+        var script = await _developmentClient.GetStringAsync("/swagger/index.js");
+
+        script.Should().NotContain(LocalTenantApi.ReaderClientId).And.NotContain("clientSecret\":\"");
+    }
+
+    [Test]
+    public async Task TokenEndpoint_RequestAsSwaggerUiSendsIt_IssuesTokenProtectedAccepts()
+    {
+        // Swagger UI's client-credentials request: a form body, the client in HTTP Basic, and no audience.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/m2m/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            Encoding.UTF8.GetBytes($"{LocalTenantApi.ReaderClientId}:{LocalTenantApi.ReaderClientSecret}")));
+
+        using var tokenResponse = await _localTenantClient.SendAsync(request);
+        tokenResponse.StatusCode.Should().Be(HttpStatusCode.OK);
+        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        using var response = await _localTenantClient.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [TestCase("/swagger")]
+    [TestCase("/swagger/index.html")]
+    [TestCase(DocumentPath)]
+    public async Task Swagger_InProduction_Returns404(string path)
+    {
+        using var response = await _productionClient.GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("swagger-ui").And.NotContain("openapi");
+    }
+
+    [Test]
+    public async Task SwaggerUi_InDevelopment_IsServedAtSwagger()
+    {
+        using var response = await _localTenantClient.GetAsync("/swagger");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/swagger/index.html");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("<title>AuthActionApi</title>");
+    }
+
+    private static JsonElement Operation(JsonElement document, string path) =>
+        document.GetProperty("paths").GetProperty(path).GetProperty("get");
+
+    /// <summary>The scheme names of the operation's requirements, in order; each requirement is one alternative.</summary>
+    private static string[] SecurityOf(JsonElement document, string path) =>
+        Operation(document, path).TryGetProperty("security", out var security)
+            ? [.. security.EnumerateArray().SelectMany(requirement => requirement.EnumerateObject().Select(s => s.Name))]
+            : [];
+}

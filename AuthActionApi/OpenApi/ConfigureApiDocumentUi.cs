@@ -1,0 +1,27 @@
+using AuthActionApi.LocalTenant;
+using Microsoft.Extensions.Options;
+using Swashbuckle.AspNetCore.SwaggerUI;
+
+namespace AuthActionApi.OpenApi;
+
+/// <summary>Swagger UI at <c>/swagger</c>; while the local tenant runs, its Authorize dialog comes filled in with a dev client.</summary>
+internal sealed class ConfigureApiDocumentUi(
+    IOptions<LocalTenantOptions> localTenant,
+    IConfiguration configuration,
+    IHostEnvironment environment) : IConfigureOptions<SwaggerUIOptions>
+{
+    public void Configure(SwaggerUIOptions options)
+    {
+        options.DocumentTitle = "AuthActionApi";
+        options.SwaggerEndpoint($"{ConfigureApiDocument.DocumentName}/swagger.json", $"AuthActionApi {ConfigureApiDocument.DocumentName}");
+
+        // The local tenant's clients are Development fixtures already listed in appsettings.json and in the start-up
+        // log; filling one in lets a person get a token without leaving the page. A real tenant's secret never lands here.
+        var client = localTenant.Value.Clients.FirstOrDefault();
+        if (client is not null && LocalTenantMode.IsActive(configuration, environment))
+        {
+            options.OAuthClientId(client.ClientId);
+            options.OAuthClientSecret(client.ClientSecret);
+        }
+    }
+}
