@@ -10,14 +10,14 @@ namespace AuthActionApi.Tests;
 /// <summary>The built-in local tenant: a fresh clone gets tokens and calls /protected with no AuthAction account.</summary>
 public sealed class LocalTenantTests
 {
-    private LocalTenantApiFactory _app = null!;
+    private LocalTenantApi _app = null!;
     private HttpClient _client = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _app = new LocalTenantApiFactory();
-        _client = await _app.StartAsync();
+        _app = await LocalTenantApi.StartAsync();
+        _client = _app.CreateHttpClient();
     }
 
     [OneTimeTearDown]
@@ -47,7 +47,7 @@ public sealed class LocalTenantTests
         token.Alg.Should().Be("RS256");
         token.Kid.Should().NotBeNullOrEmpty();
         token.Issuer.Should().Be(_app.Address.AbsoluteUri);
-        token.Audiences.Should().Equal(LocalTenantApiFactory.Audience);
+        token.Audiences.Should().Equal(LocalTenantApi.Audience);
         token.Subject.Should().Be("local-reader@clients");
         token.GetPayloadValue<string>("scope").Should().Be("read:messages");
         (token.ValidTo - token.IssuedAt).Should().Be(TimeSpan.FromHours(1));
@@ -80,7 +80,7 @@ public sealed class LocalTenantTests
         {
             ["client_id"] = "local-basic",
             ["client_secret"] = "local-basic-secret",
-            ["audience"] = LocalTenantApiFactory.Audience,
+            ["audience"] = LocalTenantApi.Audience,
             ["grant_type"] = "client_credentials",
         });
 
@@ -125,18 +125,13 @@ public sealed class LocalTenantTests
         announcement.Level.Should().Be(LogEventLevel.Warning);
         var curl = (string)((ScalarValue)announcement.Properties["Curl"]).Value!;
         curl.Should().StartWith($"curl -s -X POST {_app.Address}oauth2/m2m/token")
-            .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApiFactory.Audience);
+            .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApi.Audience);
     }
 
-    private async Task<string> GetTokenAsync()
-    {
-        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-    }
+    private Task<string> GetTokenAsync() => _app.GetTokenAsync();
 
     private static ClientCredentials ReaderRequest() =>
-        new("local-reader", "local-reader-secret", LocalTenantApiFactory.Audience, "client_credentials");
+        new("local-reader", "local-reader-secret", LocalTenantApi.Audience, "client_credentials");
 
 #pragma warning disable IDE1006 // The wire names are AuthAction's.
     private sealed record ClientCredentials(string client_id, string client_secret, string audience, string grant_type);

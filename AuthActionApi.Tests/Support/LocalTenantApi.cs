@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Serilog.Core;
 
 namespace AuthActionApi.Tests.Support;
 
@@ -28,6 +29,11 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
         _port = port;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
     }
+
+    public const string Audience = "https://authactionapi.local/api";
+
+    /// <summary>Everything the app logged, as an operator would read it.</summary>
+    public CollectedLogs Logs { get; } = new();
 
     /// <summary><c>http://127.0.0.1:{port}</c>: the API and its local tenant.</summary>
     public Uri Address => new($"http://127.0.0.1:{_port}");
@@ -73,6 +79,7 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
             ["LocalTenant:Enabled"] = "true",
             ["LocalTenant:Address"] = Address.AbsoluteUri,
         }));
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 
     private async Task WaitForKeysAsync()
