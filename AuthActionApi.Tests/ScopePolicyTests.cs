@@ -99,13 +99,17 @@ public sealed class ScopePolicyTests
     }
 
     [Test]
-    public async Task ReadMessagesPolicy_ScopeOnUnauthenticatedIdentity_Fails()
+    public async Task RequireScope_ScopeOnlyOnUnauthenticatedIdentity_Fails()
     {
+        // The scope requirement alone, without the attribute's authenticated-user rule: the handler itself ignores
+        // claims on an identity no scheme authenticated.
         var anonymous = new ClaimsIdentity([new Claim("scope", "read:messages")], authenticationType: null);
+        var authenticated = new ClaimsIdentity([new Claim("sub", "caller@clients")], "AuthAction");
 
-        var result = await _authorization.AuthorizeAsync(new ClaimsPrincipal(anonymous), resource: null, ScopePolicies.ReadMessages);
+        var result = await _authorization.AuthorizeAsync(new ClaimsPrincipal([authenticated, anonymous]), resource: null, new RequireScopeAttribute("read:messages").GetRequirements());
 
         result.Succeeded.Should().BeFalse();
+        result.Failure!.FailedRequirements.Should().ContainSingle().Which.Should().BeOfType<ScopeRequirement>();
     }
 
     [TestCase("read:messages write:messages")]

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthActionApi.Authorization;
 using AuthActionApi.Tests.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthActionApi.Tests;
 
@@ -173,5 +177,17 @@ public sealed class ScopedEndpointTests
             .Where(e => e.Properties["TraceId"].ToString() == $"\"{traceId}\"").ToList();
 
         logged.Should().ContainSingle().Which.RenderMessage().Should().Contain("read:messages");
+    }
+
+    [Test]
+    public void ScopedEndpoint_Metadata_ReadsAsAuthorizeForTooling()
+    {
+        // Tools that look for [Authorize] (Swagger's security filters, conventions) must see a scoped endpoint as protected.
+        var endpoint = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == Path);
+
+        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Should().ContainSingle().Which.Should().BeOfType<RequireScopeAttribute>()
+            .Which.Scopes.Should().Equal("read:messages");
+        endpoint.Metadata.GetOrderedMetadata<IAllowAnonymous>().Should().BeEmpty();
     }
 }
