@@ -184,7 +184,7 @@ public sealed class ScopedEndpointTests
     {
         // Tools that look for [Authorize] (Swagger's security filters, conventions) must see a scoped endpoint as protected.
         var endpoint = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == Path);
+            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText?.TrimStart('/') == Path.TrimStart('/'));
 
         endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Should().ContainSingle().Which.Should().BeOfType<RequireScopeAttribute>()
             .Which.Scopes.Should().Equal("read:messages");
