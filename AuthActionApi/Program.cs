@@ -4,7 +4,7 @@ builder.AddApiLogging();
 builder.AddAuthActionAuthentication();
 builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
-builder.Services.AddAuthorization();
+builder.Services.AddScopeAuthorization();
 builder.Services.AddControllers();
 builder.AddApiDocumentation();
 

@@ -1,15 +1,17 @@
+using AuthActionApi.Authorization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuthActionApi.Controllers;
 
-/// <summary>The API itself: one route for anyone, one for callers with a valid AuthAction access token.</summary>
+/// <summary>The API itself: one route for anyone, one for any valid AuthAction access token, one for a token with a scope.</summary>
 [ApiController]
 [Produces("application/json")]
 public sealed class AppController : ControllerBase
 {
     private static readonly MessageResponse s_public = new("This is a public message!");
     private static readonly MessageResponse s_protected = new("This is a protected message!");
+    private static readonly MessageResponse s_scoped = new("This is a scoped message!");
 
     /// <summary>Answers anyone.</summary>
     [HttpGet("/public")]
@@ -24,4 +26,13 @@ public sealed class AppController : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public ActionResult<MessageResponse> GetProtected() => s_protected;
+
+    /// <summary>Answers only a valid access token that grants the scope <c>read:messages</c>.</summary>
+    [HttpGet("/protected/scoped")]
+    [RequireScope(Scopes.ReadMessages)]
+    [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public ActionResult<MessageResponse> GetScoped() => s_scoped;
 }
