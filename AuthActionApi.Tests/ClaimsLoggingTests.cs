@@ -33,7 +33,7 @@ public sealed class ClaimsLoggingTests
         Scalar(logged, "Issuer").Should().Be(_tenant.Issuer);
         Scalar(logged, "ClientId").Should().Be("test-client");
         Sequence(logged, "Audience").Should().Equal(_tenant.Audience);
-        Sequence(logged, "Scopes").Should().Equal("read:messages", "write:messages");
+        Sequence(logged, "Scopes").Should().BeEquivalentTo("read:messages", "write:messages");
         ((DateTime)((ScalarValue)logged.Properties["ExpiresAt"]).Value!).Should().Be(expires.UtcDateTime.AddTicks(-(expires.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)));
     }
 

@@ -99,7 +99,7 @@ public sealed class SwaggerDocumentTests
     [Test]
     public void Document_Paths_AreTheApiOnlyNotTheLocalTenant()
     {
-        _localTenantDocument.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["/public", "/protected"]);
+        _localTenantDocument.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["/public", "/protected", "/protected/scoped"]);
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using AuthActionApi.Authorization;
 using AuthActionApi.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
@@ -29,7 +30,8 @@ internal sealed partial class AuthActionJwtBearerEvents(
         if (_claimsLogger.IsEnabled(LogLevel.Information) && context.SecurityToken is JsonWebToken token)
         {
             string[] audience = [.. token.Audiences];
-            var scopes = token.TryGetPayloadValue<string>("scope", out var scope) ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+            // The string and the JSON-array form alike, read the way the scope policy reads them.
+            string[] scopes = [.. ScopeClaims.GrantedTo(context.Principal!)];
             var client = token.TryGetPayloadValue<string>("client_id", out var clientId) ? clientId
                 : token.TryGetPayloadValue<string>("azp", out var azp) ? azp : null;
             Log.TokenValidated(_claimsLogger, token.Subject, audience, scopes, token.Issuer, token.ValidTo, client);

@@ -19,7 +19,7 @@ public sealed class AppController : ControllerBase
     [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
     public ActionResult<MessageResponse> GetPublic() => s_public;
 
-    /// <summary>Answers only a request with a valid <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    /// <summary>Answers only a request with a valid AuthAction access token in the Authorization header.</summary>
     [HttpGet("/protected")]
     [Authorize]
     [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]
@@ -27,7 +27,7 @@ public sealed class AppController : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public ActionResult<MessageResponse> GetProtected() => s_protected;
 
-    /// <summary>Answers only a valid access token that grants the scope <c>read:messages</c>.</summary>
+    /// <summary>Answers only a valid AuthAction access token that grants the scope read:messages.</summary>
     [HttpGet("/protected/scoped")]
     [RequireScope(Scopes.ReadMessages)]
     [ProducesResponseType<MessageResponse>(StatusCodes.Status200OK)]

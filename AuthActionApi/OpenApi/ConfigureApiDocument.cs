@@ -63,6 +63,7 @@ internal sealed class ConfigureApiDocument(
         }
 
         options.OperationFilter<SecurityRequirementOperationFilter>();
+        options.OperationFilter<RequiredScopeOperationFilter>();
         options.IncludeXmlComments(typeof(ConfigureApiDocument).Assembly);
     }
 
