@@ -3,7 +3,8 @@
 #
 # Runs the API as production does (a Release publish, Production environment, the shipped logging
 # configuration) against a tenant on loopback: a second copy of the same app in Development, whose
-# built-in local tenant serves the JWKS and issues the token. Then interleaved, bounded wrk rounds.
+# built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
+# minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
 #   bench/run.sh                       # defaults: 3 rounds per endpoint, 10 s each, 64 connections
 #   ROUNDS=5 DURATION=15s bench/run.sh
@@ -16,6 +17,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 FLOOD=${FLOOD:-1}
+BASELINE=${BASELINE:-1}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d -t authactionapi-bench.XXXXXX)
@@ -49,6 +51,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log "publishing Release"
 dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release -o "$work/app" --nologo -v quiet >"$work/publish.log" 2>&1 \
   || { cat "$work/publish.log" >&2; exit 1; }
+if [[ $BASELINE == 1 ]]; then
+  dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release -o "$work/baseline" --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+fi
 
 # A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
 free_port() {
@@ -112,9 +118,19 @@ wait_for_200 "$api/protected" 60 -H "Authorization: Bearer $token" || { cat "$wo
 first_200_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 log "first 200 on /protected after ${first_200_ms} ms"
 
-# Warm-up: JIT tiering and connection pools, not measured.
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$api/public" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $token" "$api/protected" >/dev/null
+targets=(public protected)
+if [[ $BASELINE == 1 ]]; then
+  base_port=$(free_port)
+  base="http://127.0.0.1:$base_port"
+  log "starting the vanilla baseline (Production) on $base"
+  (
+    cd "$work/baseline"
+    ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" exec dotnet Baseline.dll --urls "$base"
+  ) >"$work/baseline.log" 2>&1 &
+  pids+=($!)
+  wait_for_200 "$base/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/baseline.log" >&2; exit 1; }
+  targets+=(base-public base-protected)
+fi
 
 # wrk --latency output -> "req_per_s p50_ms p99_ms non2xx"
 parse_wrk() {
@@ -135,28 +151,33 @@ parse_wrk() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-run_round() { # endpoint [extra wrk args...]
-  local endpoint=$1
-  shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$api/$endpoint" | parse_wrk
+run_round() { # target duration
+  local target=$1 duration=$2 server=$api path=$1 auth=()
+  if [[ $target == base-* ]]; then server=$base path=${target#base-}; fi
+  if [[ $path == protected ]]; then auth=(-H "Authorization: Bearer $token"); fi
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "${auth[@]}" "$server/$path" | parse_wrk
 }
 
+# Warm-up: JIT tiering and connection pools, not measured.
+for target in "${targets[@]}"; do
+  run_round "$target" 3s >/dev/null
+done
+
 fetches_before=$(jwks_fetches)
-: >"$work/public.txt"
-: >"$work/protected.txt"
+for target in "${targets[@]}"; do : >"$work/$target.txt"; done
 for (( round = 1; round <= ROUNDS; round++ )); do
-  # Alternate which goes first, so neither endpoint always gets the warmer (or noisier) slot.
-  if (( round % 2 )); then order=(public protected); else order=(protected public); fi
-  for endpoint in "${order[@]}"; do
-    if [[ $endpoint == protected ]]; then
-      result=$(run_round protected -H "Authorization: Bearer $token")
-    else
-      result=$(run_round public)
-    fi
-    echo "$result" >>"$work/$endpoint.txt"
+  # Alternate the order, so no target always gets the warmer (or noisier) slot.
+  order=("${targets[@]}")
+  if (( round % 2 == 0 )); then
+    order=()
+    for (( i = ${#targets[@]} - 1; i >= 0; i-- )); do order+=("${targets[$i]}"); done
+  fi
+  for target in "${order[@]}"; do
+    result=$(run_round "$target" "$DURATION")
+    echo "$result" >>"$work/$target.txt"
     read -r rps p50 p99 bad <<<"$result"
-    log "round $round /$endpoint: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad"
-    [[ $bad == 0 ]] || { log "/$endpoint answered errors under load"; exit 1; }
+    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad"
+    [[ $bad == 0 ]] || { log "$target answered errors under load"; exit 1; }
   done
 done
 fetches_steady=$(( $(jwks_fetches) - fetches_before ))
@@ -187,7 +208,7 @@ if [[ $FLOOD == 1 ]]; then
   wrk -t1 -c16 -d"$DURATION" -s "$work/flood.lua" "$api/protected" >"$work/flood.txt" &
   flood_pid=$!
   pids+=("$flood_pid")
-  read -r fl_rps fl_p50 fl_p99 fl_bad <<<"$(run_round protected -H "Authorization: Bearer $token")"
+  read -r fl_rps fl_p50 fl_p99 fl_bad <<<"$(run_round protected "$DURATION")"
   wait "$flood_pid" || true
   flood_rejected=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/flood.txt")
   flood_fetches=$(( $(jwks_fetches) - fetches_before ))
@@ -199,9 +220,17 @@ fi
 
 peak_rss_mb=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status")
 
-printf '\n%-10s %12s %10s %10s\n' endpoint 'req/s' 'p50 ms' 'p99 ms'
-printf '%-10s %12s %10s %10s\n' /public "$pub_rps" "$pub_p50" "$pub_p99"
-printf '%-10s %12s %10s %10s\n' /protected "$pro_rps" "$pro_p50" "$pro_p99"
-printf 'protected/public throughput %s, p99 %s; JWKS fetches during the rounds %s; peak RSS %s MB; first 200 after %s ms\n\n' \
-  "$ratio" "$p99_ratio" "$fetches_steady" "$peak_rss_mb" "$first_200_ms"
-echo "SUMMARY public=${pub_rps}req/s p50=${pub_p50}ms p99=${pub_p99}ms | protected=${pro_rps}req/s p50=${pro_p50}ms p99=${pro_p99}ms | ratio=${ratio} p99_ratio=${p99_ratio} | jwks_fetches=${fetches_steady} | peak_rss=${peak_rss_mb}MB | first_200=${first_200_ms}ms${flood_summary}"
+baseline_summary=""
+printf '\n%-26s %12s %10s %10s\n' server/endpoint 'req/s' 'p50 ms' 'p99 ms' >&2
+printf '%-26s %12s %10s %10s\n' 'AuthActionApi /public' "$pub_rps" "$pub_p50" "$pub_p99" >&2
+printf '%-26s %12s %10s %10s\n' 'AuthActionApi /protected' "$pro_rps" "$pro_p50" "$pro_p99" >&2
+if [[ $BASELINE == 1 ]]; then
+  bpub_rps=$(col 1 base-public); bpro_rps=$(col 1 base-protected)
+  bratio=$(awk -v a="$bpro_rps" -v b="$bpub_rps" 'BEGIN { printf "%.2f", a / b }')
+  printf '%-26s %12s %10s %10s\n' 'vanilla /public' "$bpub_rps" "$(col 2 base-public)" "$(col 3 base-public)" >&2
+  printf '%-26s %12s %10s %10s\n' 'vanilla /protected' "$bpro_rps" "$(col 2 base-protected)" "$(col 3 base-protected)" >&2
+  baseline_summary=" | vanilla: public=${bpub_rps}req/s protected=${bpro_rps}req/s ratio=${bratio}"
+fi
+printf 'protected/public: throughput %s, p99 %s; JWKS fetches during the rounds %s; peak RSS %s MB; first 200 after %s ms\n\n' \
+  "$ratio" "$p99_ratio" "$fetches_steady" "$peak_rss_mb" "$first_200_ms" >&2
+echo "SUMMARY public=${pub_rps}req/s p50=${pub_p50}ms p99=${pub_p99}ms | protected=${pro_rps}req/s p50=${pro_p50}ms p99=${pro_p99}ms | ratio=${ratio} p99_ratio=${p99_ratio} | jwks_fetches=${fetches_steady} | peak_rss=${peak_rss_mb}MB | first_200=${first_200_ms}ms${flood_summary}${baseline_summary}"
