@@ -2,6 +2,7 @@ using System.Net;
 using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Tests;
 
@@ -48,5 +49,17 @@ public sealed class TokenCacheLimitsTests
         statuses.Should().AllSatisfy(status => status.Should().Be(HttpStatusCode.OK));
         (Cache.Hits - hitsBefore).Should().BePositive("the cache must hold something for the limit to mean anything");
         Cache.Count.Should().BeLessThanOrEqualTo(2);
+    }
+
+    [TestCase("0")]
+    [TestCase("1000001")]
+    public async Task Start_SizeLimitOutOfRange_FailsNamingTheSetting(string sizeLimit)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = sizeLimit });
+
+        var start = () => api.CreateClient();
+
+        start.Should().Throw<OptionsValidationException>()
+            .WithMessage("*AuthAction:TokenCache:SizeLimit must be between 1 and 1000000*AuthAction__TokenCache__SizeLimit*");
     }
 }
