@@ -6,8 +6,9 @@
 # built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
 # minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
-#   bench/run.sh                       # defaults: 5 rounds per endpoint, 10 s each, 64 connections, 2 threads
-#   ROUNDS=5 DURATION=15s bench/run.sh
+#   bench/run.sh                                          # 5 rounds, 10 s each, 64 connections, 2 threads (~5 min)
+#   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
+#   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no unknown-kid flood, no vanilla yardstick
 #
 # Last line: one summary line with every figure. Needs the .NET SDK; installs wrk with apt when missing.
 set -euo pipefail
