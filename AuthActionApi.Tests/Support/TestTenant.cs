@@ -96,6 +96,15 @@ public sealed class TestTenant : IAsyncDisposable
         return key;
     }
 
+    /// <summary>Publishes a key beside the others without signing new tokens with it.</summary>
+    public void Publish(TestSigningKey key)
+    {
+        lock (_gate)
+        {
+            _published = [.. _published, key];
+        }
+    }
+
     /// <summary>Stops publishing a key, as a tenant does when it retires one.</summary>
     public void Unpublish(TestSigningKey key)
     {

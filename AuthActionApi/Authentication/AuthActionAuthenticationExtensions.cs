@@ -38,6 +38,7 @@ public static class AuthActionAuthenticationExtensions
         services.AddSingleton<JwksKeySource>();
         services.AddHostedService<JwksRefreshService>();
 
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<AuthActionTokenHandler>();
         services.AddSingleton<AuthActionJwtBearerEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AuthActionJwtBearerSetup>();

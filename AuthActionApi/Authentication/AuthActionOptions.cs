@@ -26,6 +26,9 @@ public sealed class AuthActionOptions
     /// <summary>How signing keys are fetched from the tenant's JWKS.</summary>
     public JwksOptions Jwks { get; set; } = new();
 
+    /// <summary>How validated tokens are remembered, so a repeated token skips the signature check.</summary>
+    public TokenCacheOptions TokenCache { get; set; } = new();
+
     /// <summary>The tenant's base address, normalised from <see cref="Domain"/>; valid once the options are validated.</summary>
     public Uri Authority => TenantAddress.Parse(Domain).Authority
         ?? throw new InvalidOperationException("AuthAction:Domain has not been validated.");

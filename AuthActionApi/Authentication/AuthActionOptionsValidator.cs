@@ -48,6 +48,11 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
             failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero", "00:00:02"));
         }
 
+        if (options.TokenCache.SizeLimit is < 1 or > 1_000_000)
+        {
+            failures.Add(Describe("TokenCache:SizeLimit", null, "must be between 1 and 1000000", "10000"));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

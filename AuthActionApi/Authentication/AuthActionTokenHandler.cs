@@ -8,9 +8,10 @@ namespace AuthActionApi.Authentication;
 /// runs (another algorithm, key-carrying or critical headers, encrypted tokens), makes sure the token's
 /// <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key, within the
 /// budget), and then lets <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime
-/// against the parameters built by <see cref="AuthActionJwtBearerSetup"/>.
+/// against the parameters built by <see cref="AuthActionJwtBearerSetup"/>. A token that passed all of that is
+/// remembered by <see cref="ValidatedTokenCache"/> until its <c>exp</c>, unless that is switched off.
 /// </summary>
-internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
+internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenCache cache) : TokenHandler
 {
     /// <summary>AuthAction's tokens are around 1 KB; a header this size is refused before parsing.</summary>
     public const int MaximumTokenLength = 8 * 1024;
@@ -24,7 +25,26 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
         MaximumTokenSizeInBytes = MaximumTokenLength,
     };
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        if (!cache.Enabled)
+        {
+            return ValidateUncachedAsync(token, validationParameters);
+        }
+
+        // The parameters are the same on every request (one scheme, options fixed at start-up), so a result
+        // obtained with them once holds until the token expires or its key goes.
+        return cache.TryGet(token, out var cached) ? Task.FromResult(cached) : ValidateAndCacheAsync(token, validationParameters);
+    }
+
+    private async Task<TokenValidationResult> ValidateAndCacheAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var result = await ValidateUncachedAsync(token, validationParameters);
+        cache.Add(token, result);
+        return result;
+    }
+
+    private async Task<TokenValidationResult> ValidateUncachedAsync(string token, TokenValidationParameters validationParameters)
     {
         if (token.Length > MaximumTokenLength)
         {

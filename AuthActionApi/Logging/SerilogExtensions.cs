@@ -21,14 +21,22 @@ public static class SerilogExtensions
 
     /// <summary>
     /// One line per request. Successful requests log at Debug, so the production level (Information) keeps
-    /// the hot path free of logging; refusals at Information, server errors at Error.
+    /// the hot path free of logging; refusals at Information, server errors at Error. To log every request in
+    /// Production, set <c>Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware</c> to
+    /// <c>Debug</c> (environment: <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>).
     /// </summary>
     public static WebApplication UseApiRequestLogging(this WebApplication app)
     {
-        app.UseSerilogRequestLogging(options => options.GetLevel = (http, _, exception) =>
-            exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
-            : http.Response.StatusCode >= 400 ? LogEventLevel.Information
-            : LogEventLevel.Debug);
+        app.UseSerilogRequestLogging(options =>
+        {
+            // This app's logger, contextualised once. Left unset, the middleware derives a new logger from the
+            // static Log.Logger on every request, and a second app in the same process would log through the first.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.GetLevel = (http, _, exception) =>
+                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : http.Response.StatusCode >= 400 ? LogEventLevel.Information
+                : LogEventLevel.Debug;
+        });
         return app;
     }
 }

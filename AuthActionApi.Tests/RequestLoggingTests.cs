@@ -1,0 +1,98 @@
+using AuthActionApi.Tests.Support;
+using Serilog.Events;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// The request log as production ships it: refusals and errors are logged, successful requests are not (they
+/// are the hot path), and an operator can turn them on with one setting.
+/// </summary>
+public sealed class RequestLoggingTests
+{
+    private const string RequestLogCategory = "Serilog.AspNetCore.RequestLoggingMiddleware";
+
+    private TestTenant _tenant = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _tenant = await TestTenant.StartAsync();
+        _api = new ApiFactory(_tenant);
+        _client = _api.CreateClient();
+        await _api.WaitForKeysAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public async Task GetProtected_RefusedInProduction_IsLoggedAtInformation()
+    {
+        var before = RequestLines(_api, "/protected").Count();
+        (await _client.GetWithTokenAsync("/protected", null)).Dispose();
+
+        var line = await WaitForRequestLogAsync(_api, "/protected", before);
+
+        line.Level.Should().Be(LogEventLevel.Information);
+        line.Properties["StatusCode"].ToString().Should().Be("401");
+    }
+
+    [Test]
+    public async Task GetPublic_SucceededInProduction_IsNotLogged()
+    {
+        var before = RequestLines(_api, "/protected").Count();
+        (await _client.GetWithTokenAsync("/public", null)).Dispose();
+        // A refused request after it: once its line is there, the successful one would have been written too.
+        (await _client.GetWithTokenAsync("/protected", null)).Dispose();
+        await WaitForRequestLogAsync(_api, "/protected", before);
+
+        RequestLines(_api, "/public").Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task GetPublic_RequestLogOverriddenToDebug_IsLogged()
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?>
+        {
+            [$"Serilog:MinimumLevel:Override:{RequestLogCategory}"] = "Debug",
+        });
+        using var client = api.CreateClient();
+
+        (await client.GetWithTokenAsync("/public", null)).Dispose();
+        var line = await WaitForRequestLogAsync(api, "/public", 0);
+
+        line.Level.Should().Be(LogEventLevel.Debug);
+        line.Properties["StatusCode"].ToString().Should().Be("200");
+    }
+
+    private static IEnumerable<LogEvent> RequestLines(ApiFactory api, string path) =>
+        api.Logs.From(RequestLogCategory).Where(e => e.Properties.TryGetValue("RequestPath", out var value) && value.ToString() == $"\"{path}\"");
+
+    /// <summary>The middleware writes its line after the response has gone, so the test waits for a new one (bounded).</summary>
+    private static async Task<LogEvent> WaitForRequestLogAsync(ApiFactory api, string path, int linesBefore)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var lines = RequestLines(api, path).ToList();
+            if (lines.Count > linesBefore)
+            {
+                return lines[^1];
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No request log line for {path}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

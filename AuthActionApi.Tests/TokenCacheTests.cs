@@ -1,0 +1,162 @@
+using System.Net;
+using System.Security.Claims;
+using AuthActionApi.Authentication;
+using AuthActionApi.Tests.Support;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// The cache of validated tokens, with its defaults on: what it serves, what it never serves, and when it lets
+/// go. Clock skew is zero so that "expired" is exactly <c>exp</c>; the unknown-kid budget is high so that a
+/// refused token does not hold the next fetch back for long.
+/// </summary>
+public sealed class TokenCacheTests
+{
+    private TestTenant _tenant = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+    private JwksKeySource _keys = null!;
+
+    /// <summary>The app's own cache, owned (and disposed) by its service provider.</summary>
+    private ValidatedTokenCache Cache => _api.Services.GetRequiredService<ValidatedTokenCache>();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _tenant = await TestTenant.StartAsync();
+        _api = new ApiFactory(_tenant, new Dictionary<string, string?>
+        {
+            ["AuthAction:ClockSkew"] = "00:00:00",
+            ["AuthAction:Jwks:RefreshesPerMinute"] = "60",
+        });
+        _client = _api.CreateClient();
+        await _api.WaitForKeysAsync();
+        _keys = _api.Services.GetRequiredService<JwksKeySource>();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public async Task GetProtected_SameTokenTwice_SecondIsServedFromCache()
+    {
+        var token = UniqueToken().Build();
+        var first = await _client.GetWithTokenAsync("/protected", token);
+        var hitsBefore = Cache.Hits;
+
+        var second = await _client.GetWithTokenAsync("/protected", token);
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await second.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+        (Cache.Hits - hitsBefore).Should().Be(1);
+    }
+
+    [Test]
+    public async Task GetProtected_TokenRefusedThenItsKeyPublished_IsAccepted()
+    {
+        using var key = new TestSigningKey();
+        var token = UniqueToken().SignedWith(key).Build();
+        var refused = await _client.GetWithTokenAsync("/protected", token);
+        _tenant.Publish(key);
+        await _keys.RefreshAsync(CancellationToken.None);
+
+        var accepted = await _client.GetWithTokenAsync("/protected", token);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The signing key is unknown" """.TrimEnd());
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task GetProtected_CachedTokenPastItsExp_Returns401Expired()
+    {
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3);
+        var token = UniqueToken().ExpiresAt(expiresAt).Build();
+        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var hitsBefore = Cache.Hits;
+        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (Cache.Hits - hitsBefore).Should().Be(1, "the token must be in the cache for this test to mean anything");
+        await WaitUntilPastAsync(expiresAt);
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The token is expired" """.TrimEnd());
+    }
+
+    [Test]
+    public async Task GetProtected_CachedTokenWhoseKeyLeftTheJwks_IsEvictedAndReturns401UnknownKey()
+    {
+        using var key = new TestSigningKey();
+        _tenant.Publish(key);
+        await _keys.RefreshAsync(CancellationToken.None);
+        var token = UniqueToken().SignedWith(key).Build();
+        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        Cache.Contains(token).Should().BeTrue("the token must be in the cache for this test to mean anything");
+
+        _tenant.Unpublish(key);
+        await _keys.RefreshAsync(CancellationToken.None);
+        var evicted = !Cache.Contains(token);
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        evicted.Should().BeTrue();
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The signing key is unknown" """.TrimEnd());
+    }
+
+    [Test]
+    public async Task GetProtected_CachedTokenAfterKeySetReplaced_IsValidatedAgainstNewKeys()
+    {
+        var token = UniqueToken().Build();
+        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await _keys.RefreshAsync(CancellationToken.None);
+        var (hitsBefore, missesBefore) = (Cache.Hits, Cache.Misses);
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (Cache.Hits - hitsBefore, Cache.Misses - missesBefore).Should().Be((0L, 1L));
+    }
+
+    [Test]
+    public async Task ValidateTokenAsync_CachedToken_GivesEachCallerItsOwnIdentity()
+    {
+        var handler = _api.Services.GetRequiredService<AuthActionTokenHandler>();
+        var parameters = _api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+            .Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
+        var token = UniqueToken().Build();
+        var first = await handler.ValidateTokenAsync(token, parameters);
+        first.ClaimsIdentity.AddClaim(new Claim("scope", "admin:everything"));
+        var hitsBefore = Cache.Hits;
+
+        var second = await handler.ValidateTokenAsync(token, parameters);
+        second.ClaimsIdentity.AddClaim(new Claim("scope", "admin:more"));
+        var third = await handler.ValidateTokenAsync(token, parameters);
+
+        (Cache.Hits - hitsBefore).Should().Be(2);
+        second.ClaimsIdentity.Should().NotBeSameAs(first.ClaimsIdentity);
+        third.ClaimsIdentity.Should().NotBeSameAs(second.ClaimsIdentity);
+        third.ClaimsIdentity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
+        third.ClaimsIdentity.Name.Should().Be("test-client@clients");
+    }
+
+    /// <summary>Every test its own token, so no test finds another's entry in the cache.</summary>
+    private TokenBuilder UniqueToken() => _tenant.Token().Claim("jti", Guid.NewGuid().ToString("N"));
+
+    private static async Task WaitUntilPastAsync(DateTimeOffset instant)
+    {
+        while (DateTimeOffset.UtcNow <= instant)
+        {
+            await Task.Delay(50);
+        }
+    }
+}

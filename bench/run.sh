@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# What checking a token costs: GET /public against GET /protected with a valid token, on this machine.
+#
+# Runs the API as production does (a Release publish, Production environment, the shipped logging
+# configuration) against a tenant on loopback: a second copy of the same app in Development, whose
+# built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
+# minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
+#
+#   bench/run.sh                                          # 5 rounds, 10 s each, 64 connections, 2 threads (~5 min)
+#   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
+#   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no unknown-kid flood, no vanilla yardstick
+#
+# Last line: one summary line with every figure. Needs the .NET SDK; installs wrk with apt when missing.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+FLOOD=${FLOOD:-1}
+BASELINE=${BASELINE:-1}
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d -t authactionapi-bench.XXXXXX)
+pids=()
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+for tool in curl dotnet awk; do
+  command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log "publishing Release"
+dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release -o "$work/app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+  || { cat "$work/publish.log" >&2; exit 1; }
+if [[ $BASELINE == 1 ]]; then
+  dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release -o "$work/baseline" --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+fi
+
+# A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
+free_port() {
+  local port tries=0
+  while (( tries++ < 100 )); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  log "no free port found"
+  exit 1
+}
+
+# Waits (at most $2 seconds) until $1 answers 200.
+wait_for_200() {
+  local url=$1 deadline=$(( $(date +%s) + $2 ))
+  shift 2
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "$@" "$url" || true) == 200 ]]; do
+    if (( $(date +%s) > deadline )); then
+      log "no 200 from $url"
+      return 1
+    fi
+    sleep 0.01
+  done
+}
+
+tenant_port=$(free_port)
+tenant="http://127.0.0.1:$tenant_port"
+log "starting the tenant (local tenant, Development) on $tenant"
+(
+  cd "$work/app"
+  ASPNETCORE_ENVIRONMENT=Development LocalTenant__Address="$tenant" \
+    exec dotnet AuthActionApi.dll --urls "$tenant"
+) >"$work/tenant.log" 2>&1 &
+pids+=($!)
+wait_for_200 "$tenant/.well-known/jwks.json" 60 || { cat "$work/tenant.log" >&2; exit 1; }
+
+audience=https://authactionapi.local/api
+token=$(curl -s -X POST "$tenant/oauth2/m2m/token" -H 'Content-Type: application/json' \
+  -d "{\"client_id\":\"local-reader\",\"client_secret\":\"local-reader-secret\",\"audience\":\"$audience\",\"grant_type\":\"client_credentials\"}" \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+[[ $token == *.*.* ]] || { log "the tenant issued no token"; exit 1; }
+
+# The tenant logs every request it answers (Development): its JWKS lines are the honest fetch count.
+jwks_fetches() { grep -c 'GET /.well-known/jwks.json' "$work/tenant.log" || true; }
+
+api_port=$(free_port)
+api="http://127.0.0.1:$api_port"
+log "starting the API (Production) on $api"
+started=$(date +%s%N)
+(
+  cd "$work/app"
+  ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
+    exec dotnet AuthActionApi.dll --urls "$api"
+) >"$work/api.log" 2>&1 &
+api_pid=$!
+pids+=("$api_pid")
+wait_for_200 "$api/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/api.log" >&2; exit 1; }
+first_200_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+log "first 200 on /protected after ${first_200_ms} ms"
+
+targets=(public protected)
+if [[ $BASELINE == 1 ]]; then
+  base_port=$(free_port)
+  base="http://127.0.0.1:$base_port"
+  log "starting the vanilla baseline (Production) on $base"
+  (
+    cd "$work/baseline"
+    ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" exec dotnet Baseline.dll --urls "$base"
+  ) >"$work/baseline.log" 2>&1 &
+  pids+=($!)
+  wait_for_200 "$base/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/baseline.log" >&2; exit 1; }
+  targets+=(base-public base-protected)
+fi
+
+# wrk --latency output -> "req_per_s p50_ms p99_ms non2xx"
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    / Socket errors:/ { bad = bad "+sockerr" }
+    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+run_round() { # target duration
+  local target=$1 duration=$2 server=$api path=$1 auth=()
+  if [[ $target == base-* ]]; then server=$base path=${target#base-}; fi
+  if [[ $path == protected ]]; then auth=(-H "Authorization: Bearer $token"); fi
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "${auth[@]}" "$server/$path" | parse_wrk
+}
+
+# Warm-up: JIT tiering and connection pools, not measured.
+for target in "${targets[@]}"; do
+  run_round "$target" 3s >/dev/null
+done
+
+fetches_before=$(jwks_fetches)
+for target in "${targets[@]}"; do : >"$work/$target.txt"; done
+: >"$work/ratios.txt"
+for (( round = 1; round <= ROUNDS; round++ )); do
+  # Alternate the order, so no target always gets the warmer (or noisier) slot.
+  order=("${targets[@]}")
+  if (( round % 2 == 0 )); then
+    order=()
+    for (( i = ${#targets[@]} - 1; i >= 0; i-- )); do order+=("${targets[$i]}"); done
+  fi
+  for target in "${order[@]}"; do
+    result=$(run_round "$target" "$DURATION")
+    echo "$result" >>"$work/$target.txt"
+    read -r rps p50 p99 bad <<<"$result"
+    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad"
+    [[ $bad == 0 ]] || { log "$target answered errors under load"; exit 1; }
+  done
+  # The two endpoints of one round ran back to back: their ratio is what this round says about the cost
+  # of the token check, whatever else the machine was doing at that moment.
+  paste "$work/public.txt" "$work/protected.txt" | tail -n 1 \
+    | awk '{ printf "%.3f %.3f\n", $5 / $1, $7 / $3 }' >>"$work/ratios.txt"
+done
+fetches_steady=$(( $(jwks_fetches) - fetches_before ))
+
+col() { awk -v c="$1" '{ print $c }' "$work/$2.txt" | median; }
+pub_rps=$(col 1 public); pub_p50=$(col 2 public); pub_p99=$(col 3 public)
+pro_rps=$(col 1 protected); pro_p50=$(col 2 protected); pro_p99=$(col 3 protected)
+# Medians of the per-round ratios: robust to a noisy neighbour slowing one round down.
+ratio=$(awk '{ print $1 }' "$work/ratios.txt" | median | awk '{ printf "%.2f", $1 }')
+p99_ratio=$(awk '{ print $2 }' "$work/ratios.txt" | median | awk '{ printf "%.2f", $1 }')
+
+flood_summary=""
+if [[ $FLOOD == 1 ]]; then
+  # Tokens naming made-up kids, 16 connections beside the usual 64 valid ones: the valid requests must
+  # not wait on JWKS fetches, and the fetch budget must hold (at most one fetch per cooldown slot).
+  header_b64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+  rest=${token#*.}
+  {
+    echo 'local tokens = {'
+    for (( i = 0; i < 200; i++ )); do
+      echo "  \"$(header_b64 "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"flood-$i-$RANDOM\"}").$rest\","
+    done
+    echo '}'
+    echo 'request = function()'
+    echo '  return wrk.format("GET", nil, { Authorization = "Bearer " .. tokens[math.random(#tokens)] })'
+    echo 'end'
+  } >"$work/flood.lua"
+  fetches_before=$(jwks_fetches)
+  wrk -t1 -c16 -d"$DURATION" -s "$work/flood.lua" "$api/protected" >"$work/flood.txt" &
+  flood_pid=$!
+  pids+=("$flood_pid")
+  read -r fl_rps fl_p50 fl_p99 fl_bad <<<"$(run_round protected "$DURATION")"
+  wait "$flood_pid" || true
+  flood_rejected=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/flood.txt")
+  flood_fetches=$(( $(jwks_fetches) - fetches_before ))
+  log "flood round: valid /protected $fl_rps req/s, p50 $fl_p50 ms, p99 $fl_p99 ms, non-2xx $fl_bad;" \
+    "unknown-kid tokens refused $flood_rejected/s; JWKS fetches $flood_fetches"
+  [[ $fl_bad == 0 ]] || { log "valid requests failed during the flood"; exit 1; }
+  flood_summary=" | flood: valid ${fl_rps} req/s p99 ${fl_p99}ms, unknown-kid ${flood_rejected}/s, jwks_fetches=${flood_fetches}"
+fi
+
+peak_rss_mb=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status")
+
+baseline_summary=""
+printf '\n%-26s %12s %10s %10s\n' server/endpoint 'req/s' 'p50 ms' 'p99 ms' >&2
+printf '%-26s %12s %10s %10s\n' 'AuthActionApi /public' "$pub_rps" "$pub_p50" "$pub_p99" >&2
+printf '%-26s %12s %10s %10s\n' 'AuthActionApi /protected' "$pro_rps" "$pro_p50" "$pro_p99" >&2
+if [[ $BASELINE == 1 ]]; then
+  bpub_rps=$(col 1 base-public); bpro_rps=$(col 1 base-protected)
+  bratio=$(awk -v a="$bpro_rps" -v b="$bpub_rps" 'BEGIN { printf "%.2f", a / b }')
+  printf '%-26s %12s %10s %10s\n' 'vanilla /public' "$bpub_rps" "$(col 2 base-public)" "$(col 3 base-public)" >&2
+  printf '%-26s %12s %10s %10s\n' 'vanilla /protected' "$bpro_rps" "$(col 2 base-protected)" "$(col 3 base-protected)" >&2
+  baseline_summary=" | vanilla: public=${bpub_rps}req/s protected=${bpro_rps}req/s ratio=${bratio}"
+fi
+printf 'protected/public (median of per-round ratios): throughput %s, p99 %s; JWKS fetches during the rounds %s; peak RSS %s MB; first 200 after %s ms\n\n' \
+  "$ratio" "$p99_ratio" "$fetches_steady" "$peak_rss_mb" "$first_200_ms" >&2
+echo "SUMMARY public=${pub_rps}req/s p50=${pub_p50}ms p99=${pub_p99}ms | protected=${pro_rps}req/s p50=${pro_p50}ms p99=${pro_p99}ms | ratio=${ratio} p99_ratio=${p99_ratio} | jwks_fetches=${fetches_steady} | peak_rss=${peak_rss_mb}MB | first_200=${first_200_ms}ms${flood_summary}${baseline_summary}"
