@@ -6,6 +6,7 @@ builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddAuthorization();
 builder.Services.AddControllers();
+builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();
 
@@ -16,6 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapLocalTenant();
 app.MapControllers();
+app.MapApiHealthChecks();
 
 app.Run();
 
