@@ -125,6 +125,28 @@ public sealed class ErrorResponseTests
         (await response.Content.ReadAsStringAsync()).Should().NotContain(Marker);
     }
 
+    [Test]
+    public async Task Logs_TwoHostsSideBySide_EachKeepsItsOwnEventsAfterTheOtherStops()
+    {
+        await using var first = await ApiHost.StartAsync();
+        using var firstClient = first.Api.CreateClient();
+        var second = await ApiHost.StartAsync();
+        using (var secondClient = second.Api.CreateClient())
+        {
+            await secondClient.GetWithTokenAsync("/protected", "second-host-token");
+        }
+
+        await second.DisposeAsync();
+        var secondEvents = second.Api.Logs.Events.Count;
+
+        var response = await firstClient.GetWithTokenAsync("/protected", "first-host-token");
+        var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString()!;
+
+        first.Api.Logs.Events.Should().Contain(e => e.Properties.ContainsKey("TraceId") && e.Properties["TraceId"].ToString().Contains(traceId, StringComparison.Ordinal),
+            "a host's refusals must reach its own sinks even after another host in the process has stopped");
+        second.Api.Logs.Events.Should().HaveCount(secondEvents, "a stopped host must not receive another host's events");
+    }
+
     private LogEvent? RejectionLoggedFor(string traceId) =>
         _api.Logs.Events.FirstOrDefault(e =>
             e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal)
