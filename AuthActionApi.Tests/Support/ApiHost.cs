@@ -18,6 +18,12 @@ public sealed class ApiHost : IAsyncDisposable
         ["AuthAction:Jwks:RefreshInterval"] = "00:00:01",
     };
 
+    /// <summary>A 1 s fetch timeout and no scheduled refresh within a test's life: the test runs each fetch itself.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> SlowRefreshShortTimeout = new Dictionary<string, string?>
+    {
+        ["AuthAction:Jwks:FetchTimeout"] = "00:00:01",
+    };
+
     private ApiHost(TestTenant tenant, ApiFactory api)
     {
         Tenant = tenant;
