@@ -293,10 +293,11 @@ public sealed class ForgedTokenTests
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
     }
 
-    [Test]
-    public async Task GetProtected_CritHeader_Returns401UnsupportedHeader()
+    [TestCase("[\"exp\"]")]
+    [TestCase("\"exp\"")]
+    public async Task GetProtected_CritHeader_Returns401UnsupportedHeader(string crit)
     {
-        var token = _tenant.Token().Header("crit", new JsonArray("exp")).Build();
+        var token = _tenant.Token().Header("crit", JsonNode.Parse(crit)).Build();
 
         var response = await _client.GetWithTokenAsync("/protected", token);
 
@@ -377,6 +378,27 @@ public sealed class ForgedTokenTests
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("Bearer");
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    // Values of the wrong JSON type must end in a 401, never in an exception that becomes a 500.
+    [TestCase("header", "kid", "42")]
+    [TestCase("header", "kid", "{\"a\":1}")]
+    [TestCase("header", "alg", "42")]
+    [TestCase("header", "alg", "[\"RS256\"]")]
+    [TestCase("claim", "exp", "\"tomorrow\"")]
+    [TestCase("claim", "exp", "1e300")]
+    [TestCase("claim", "nbf", "\"soon\"")]
+    [TestCase("claim", "aud", "42")]
+    [TestCase("claim", "aud", "[42, null]")]
+    [TestCase("claim", "iss", "[\"x\"]")]
+    public async Task GetProtected_OddlyTypedValue_Returns401Malformed(string where, string name, string json)
+    {
+        var builder = _tenant.Token();
+        var token = (where == "header" ? builder.Header(name, JsonNode.Parse(json)) : builder.Claim(name, JsonNode.Parse(json))).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
 
     private static string RandomSegment(int bytes) => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(bytes));
