@@ -195,8 +195,10 @@ public sealed class SigningKeyLifecycleTests
         response.Headers.Contains("WWW-Authenticate").Should().BeFalse();
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.6.4");
         problem.GetProperty("status").GetInt32().Should().Be(503);
         problem.GetProperty("title").GetString().Should().Be("Signing keys unavailable");
+        problem.GetProperty("detail").GetString().Should().NotBeNullOrWhiteSpace();
         problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
     }
 
