@@ -6,6 +6,7 @@ builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddScopeAuthorization();
 builder.Services.AddControllers();
+builder.Services.AddApiHealthChecks();
 builder.AddApiDocumentation();
 
 var app = builder.Build();
@@ -18,6 +19,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapLocalTenant();
 app.MapControllers();
+app.MapApiHealthChecks();
 
 return await app.RunApiAsync();
 

@@ -100,7 +100,8 @@ public sealed class TokenBuilder
 
     private byte[] SignRsa(byte[] input)
     {
-        var alg = _header["alg"]?.GetValue<string>();
+        // A forged header may carry alg as a number or an array; such a token is signed as RS256.
+        var alg = _header["alg"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
         return alg switch
         {
             "RS384" => _signingKey.Rsa.SignData(input, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1),

@@ -6,7 +6,7 @@ namespace AuthActionApi.Authentication;
 
 /// <summary>
 /// JwtBearer set up like the NestJS example's <c>JwtStrategy</c>, and stricter where .NET's defaults are
-/// loose: RS256 only, both issuer spellings and no other, audience always checked, <c>exp</c> required,
+/// loose: RS256 only, both issuer spellings and no other, audience always checked and exactly, <c>exp</c> required,
 /// a small clock skew, claims left under their JWT names.
 /// </summary>
 internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authAction, AuthActionTokenHandler tokenHandler)
@@ -32,6 +32,8 @@ internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authA
             ValidIssuers = settings.ValidIssuers,
             ValidateAudience = true,
             ValidAudience = settings.Audience,
+            // aud is compared as an exact string (RFC 7519), as the NestJS example does: "{audience}/" is another API.
+            IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = settings.ClockSkew,

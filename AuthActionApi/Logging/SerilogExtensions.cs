@@ -8,14 +8,18 @@ public static class SerilogExtensions
 {
     /// <summary>
     /// Routes all logging through Serilog, read from configuration (sinks, levels, overrides) and from any
-    /// <c>ILogEventSink</c> registered in DI. No static bootstrap logger: it would break WebApplicationFactory.
+    /// <c>ILogEventSink</c> registered in DI. The logger belongs to this host alone: no static bootstrap logger,
+    /// and the static <c>Log.Logger</c> is left untouched, so hosts running side by side (parallel
+    /// WebApplicationFactory tests) neither share each other's sinks nor silence each other when one stops.
     /// </summary>
     public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: true);
         return builder;
     }
 

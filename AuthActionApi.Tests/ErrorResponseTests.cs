@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AuthActionApi.Tests.Support;
+using Serilog.Events;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// Every refusal says why (RFC 6750 challenge, RFC 9457 body, a log line the operator can find by trace id)
+/// and never repeats what the client sent.
+/// </summary>
+public sealed class ErrorResponseTests
+{
+    private const string Marker = "zz-attacker-marker-7f3a";
+    private const int TokenRejectedEventId = 2002;
+
+    private TestTenant _tenant = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _tenant = await TestTenant.StartAsync();
+        _api = new ApiFactory(_tenant);
+        _client = _api.CreateClient();
+        await _api.WaitForKeysAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public async Task GetProtected_WithoutToken_ReturnsPlainBearerChallengeAndProblemBody()
+    {
+        var response = await _client.GetAsync("/protected");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("Bearer");
+        var problem = await ReadProblemAsync(response);
+        problem.GetProperty("type").GetString().Should().NotBeNullOrEmpty();
+        problem.GetProperty("title").GetString().Should().Be("Unauthorized");
+        problem.GetProperty("status").GetInt32().Should().Be(401);
+        problem.GetProperty("detail").GetString().Should().Contain("Authorization: Bearer");
+        problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
+    }
+
+    [Test]
+    public async Task GetProtected_WithInvalidToken_ReturnsRfc9457ProblemBody()
+    {
+        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.Expired));
+        var problem = await ReadProblemAsync(response);
+        problem.GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
+        problem.GetProperty("title").GetString().Should().Be("Invalid access token");
+        problem.GetProperty("status").GetInt32().Should().Be(401);
+        problem.GetProperty("detail").GetString().Should().Be(Refusal.Expired + ".");
+        problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
+    }
+
+    [Test]
+    public async Task GetProtected_WithInvalidToken_TraceIdMatchesTheRejectionLogLine()
+    {
+        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Audience("https://another.api").Build());
+
+        var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
+        var rejection = RejectionLoggedFor(traceId!);
+        rejection.Should().NotBeNull("the operator must find the refusal by the traceId the client reports");
+        rejection!.Level.Should().BeOneOf(LogEventLevel.Information, LogEventLevel.Warning);
+    }
+
+    [Test]
+    public async Task GetProtected_WithInvalidToken_LogsTheFullReasonForTheOperator()
+    {
+        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Issuer("https://evil.example/").Build());
+
+        var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
+        var rejection = RejectionLoggedFor(traceId!)!;
+        rejection.Properties["Description"].ToString().Should().Contain(Refusal.InvalidIssuer);
+        rejection.Properties["FailureType"].ToString().Should().Contain("SecurityTokenInvalidIssuerException");
+        rejection.Properties["FailureMessage"].ToString().Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Test]
+    public async Task GetProtected_WithInvalidToken_NeverLogsTheRawToken()
+    {
+        var token = _tenant.Token().Audience("https://another.api").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var signature = token.Split('.')[2];
+        _api.Logs.RenderAll().Should().NotContain(signature).And.NotContain(token.Split('.')[1]);
+    }
+
+    [TestCase("aud")]
+    [TestCase("iss")]
+    [TestCase("kid")]
+    [TestCase("sub")]
+    public async Task GetProtected_TokenCarryingAMarker_NeverEchoesIt(string where)
+    {
+        var builder = _tenant.Token();
+        builder = where switch
+        {
+            "aud" => builder.Audience("https://" + Marker + ".example"),
+            "iss" => builder.Issuer("https://" + Marker + ".example/"),
+            "kid" => builder.Header("kid", Marker),
+            _ => builder.Audience("https://another.api").Claim("sub", Marker),
+        };
+
+        var response = await _client.GetWithTokenAsync("/protected", builder.Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().StartWith("Bearer error=\"invalid_token\"");
+        var headers = string.Join('\n', response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(", ", h.Value)));
+        headers.Should().NotContain(Marker);
+        (await response.Content.ReadAsStringAsync()).Should().NotContain(Marker);
+    }
+
+    [Test]
+    public async Task Logs_TwoHostsSideBySide_EachKeepsItsOwnEventsAfterTheOtherStops()
+    {
+        await using var first = await ApiHost.StartAsync();
+        using var firstClient = first.Api.CreateClient();
+        var second = await ApiHost.StartAsync();
+        using (var secondClient = second.Api.CreateClient())
+        {
+            await secondClient.GetWithTokenAsync("/protected", "second-host-token");
+        }
+
+        await second.DisposeAsync();
+        var response = await firstClient.GetWithTokenAsync("/protected", "first-host-token");
+        var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString()!;
+
+        HasEventFor(first, traceId).Should().BeTrue("a host's refusals must reach its own sinks even after another host in the process has stopped");
+        HasEventFor(second, traceId).Should().BeFalse("one host's events must never reach another host's sinks");
+    }
+
+    private static bool HasEventFor(ApiHost host, string traceId) =>
+        host.Api.Logs.Events.Any(e => e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
+
+    private LogEvent? RejectionLoggedFor(string traceId) =>
+        _api.Logs.Events.FirstOrDefault(e =>
+            e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal)
+            && e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
+
+    private static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

@@ -1,0 +1,405 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using AuthActionApi.Tests.Support;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// Every forged or misdirected token a client might send is refused with 401 and the reason in
+/// <c>WWW-Authenticate</c>, never a 5xx and never a 200.
+/// </summary>
+public sealed class ForgedTokenTests
+{
+    private TestTenant _tenant = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _tenant = await TestTenant.StartAsync();
+        _api = new ApiFactory(_tenant);
+        _client = _api.CreateClient();
+        await _api.WaitForKeysAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        await _tenant.DisposeAsync();
+    }
+
+    [Test]
+    public async Task GetProtected_AlgNoneWithTrailingDot_Returns401UnsupportedAlgorithm()
+    {
+        var unsigned = _tenant.Token().Header("alg", "none").SignedBy(_ => []).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", unsigned);
+
+        unsigned.Should().EndWith(".");
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
+    }
+
+    [Test]
+    public async Task GetProtected_AlgNoneWithoutTrailingDot_Returns401Malformed()
+    {
+        var unsigned = _tenant.Token().Header("alg", "none").SignedBy(_ => []).Build().TrimEnd('.');
+
+        var response = await _client.GetWithTokenAsync("/protected", unsigned);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
+    public async Task GetProtected_Hs256SignedWithThePublicKey_Returns401UnsupportedAlgorithm()
+    {
+        var publicKey = _tenant.ActiveKey.PublicKeyBytes;
+        var confused = _tenant.Token().Header("alg", "HS256").SignedBy(input => HMACSHA256.HashData(publicKey, input)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", confused);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
+    }
+
+    [TestCase("RS384")]
+    [TestCase("RS512")]
+    [TestCase("PS256")]
+    public async Task GetProtected_OtherRsaAlgorithmWithThePublishedKey_Returns401UnsupportedAlgorithm(string alg)
+    {
+        // Signed by the tenant's real key: only the algorithm is wrong, which .NET's defaults would accept.
+        var token = _tenant.Token().Header("alg", alg).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
+    }
+
+    [Test]
+    public async Task GetProtected_Es256Token_Returns401UnsupportedAlgorithm()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var token = _tenant.Token().Header("alg", "ES256").SignedBy(input => ecdsa.SignData(input, HashAlgorithmName.SHA256)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
+    }
+
+    [Test]
+    public async Task GetProtected_UnpublishedKeyReusingPublishedKid_Returns401InvalidSignature()
+    {
+        using var attackerKey = new TestSigningKey();
+        var token = _tenant.Token().SignedWith(attackerKey, useItsKid: false).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
+    }
+
+    [Test]
+    public async Task GetProtected_TamperedPayload_Returns401InvalidSignature()
+    {
+        var genuine = _tenant.Token().Scope("read:messages").Build().Split('.');
+        var tampered = _tenant.Token().Scope("read:messages admin").Build().Split('.');
+        var token = string.Join('.', genuine[0], tampered[1], genuine[2]);
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
+    }
+
+    [Test]
+    public async Task GetProtected_StrippedSignature_Returns401InvalidSignature()
+    {
+        var parts = _tenant.Token().Build().Split('.');
+
+        var response = await _client.GetWithTokenAsync("/protected", parts[0] + "." + parts[1] + ".");
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
+    }
+
+    [Test]
+    public async Task GetProtected_ExpiredBeyondTheSkew_Returns401Expired()
+    {
+        // Two minutes late: inside .NET's default five-minute skew, outside this API's 30 seconds.
+        var token = _tenant.Token()
+            .Claim("iat", DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds())
+            .ExpiresAt(DateTimeOffset.UtcNow.AddMinutes(-2))
+            .Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Expired);
+    }
+
+    [Test]
+    public async Task GetProtected_ExpiredWithinTheSkew_ReturnsProtectedMessage()
+    {
+        var token = _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddSeconds(-5)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task GetProtected_NotBeforeInTheFuture_Returns401NotYetValid()
+    {
+        var token = _tenant.Token().NotBefore(DateTimeOffset.UtcNow.AddMinutes(2)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.NotYetValid);
+    }
+
+    [Test]
+    public async Task GetProtected_NoExpiry_Returns401NoExpiry()
+    {
+        var token = _tenant.Token().WithoutClaim("exp").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.NoExpiry);
+    }
+
+    [Test]
+    public async Task GetProtected_WrongIssuer_Returns401InvalidIssuer()
+    {
+        var token = _tenant.Token().Issuer("https://evil.authaction.com/").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidIssuer);
+    }
+
+    [TestCase("{0}//")]
+    [TestCase("{0}/ ")]
+    [TestCase(" {0}/")]
+    [TestCase("{0}/oauth2")]
+    [TestCase("{0}/?")]
+    [TestCase("{0}#")]
+    [TestCase("{1}/")]
+    [TestCase("{2}/")]
+    public async Task GetProtected_OtherIssuerSpelling_Returns401InvalidIssuer(string spelling)
+    {
+        var domain = new Uri(_tenant.Domain);
+        var issuer = string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling,
+            _tenant.Domain, _tenant.Domain.ToUpperInvariant(), $"http://localhost:{domain.Port}");
+        var token = _tenant.Token().Issuer(issuer).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidIssuer);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task GetProtected_EitherAcceptedIssuerSpelling_ReturnsProtectedMessage(bool trailingSlash)
+    {
+        var token = _tenant.Token().Issuer(trailingSlash ? _tenant.Domain + "/" : _tenant.Domain).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task GetProtected_WrongAudience_Returns401InvalidAudience()
+    {
+        var token = _tenant.Token().Audience("https://another.api").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
+    }
+
+    [Test]
+    public async Task GetProtected_AudienceArrayWithoutOurs_Returns401InvalidAudience()
+    {
+        var token = _tenant.Token().Audience("https://another.api", "https://third.api").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
+    }
+
+    [TestCase("{0}/")]
+    [TestCase("{0} ")]
+    [TestCase("{1}")]
+    public async Task GetProtected_OtherAudienceSpelling_Returns401InvalidAudience(string spelling)
+    {
+        // RFC 7519 compares aud as an exact string; IdentityModel alone would also accept a trailing slash.
+        var audience = string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling, _tenant.Audience, _tenant.Audience.ToUpperInvariant());
+        var token = _tenant.Token().Audience(audience).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
+    }
+
+    [Test]
+    public async Task GetProtected_AudienceArrayWithOurs_ReturnsProtectedMessage()
+    {
+        var token = _tenant.Token().Audience("https://another.api", _tenant.Audience).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task GetProtected_EmbeddedJwkHeader_Returns401UnsupportedHeaderWithoutTrustingIt()
+    {
+        // The attacker signs with its own key and embeds it, reusing a published kid so only the jwk header decides.
+        using var attackerKey = new TestSigningKey(_tenant.ActiveKey.Kid);
+        var token = _tenant.Token()
+            .Header("jwk", JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(attackerKey.PublicJwk)))
+            .SignedWith(attackerKey)
+            .Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
+    }
+
+    [TestCase("jku")]
+    [TestCase("x5u")]
+    public async Task GetProtected_KeyUrlHeader_Returns401UnsupportedHeaderWithoutFetchingIt(string header)
+    {
+        // The URL is the tenant's own JWKS, so a fetch would be counted; the token is otherwise valid.
+        var fetchesBefore = _tenant.JwksFetches;
+        var token = _tenant.Token().Header(header, _tenant.Domain + "/.well-known/jwks.json").Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
+        _tenant.JwksFetches.Should().Be(fetchesBefore);
+    }
+
+    [TestCase("../../dev/null")]
+    [TestCase("' OR 1=1 --")]
+    [TestCase("")]
+    public async Task GetProtected_HostileKid_Returns401UnknownSigningKey(string kid)
+    {
+        var token = _tenant.Token().Header("kid", kid).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+    }
+
+    [TestCase("[\"exp\"]")]
+    [TestCase("\"exp\"")]
+    public async Task GetProtected_CritHeader_Returns401UnsupportedHeader(string crit)
+    {
+        var token = _tenant.Token().Header("crit", JsonNode.Parse(crit)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
+    }
+
+    [Test]
+    public async Task GetProtected_FivePartJweToken_Returns401Malformed()
+    {
+        var header = Base64UrlEncoder.Encode("""{"alg":"RSA-OAEP","enc":"A256GCM","kid":"%KID%"}""".Replace("%KID%", _tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        var jwe = string.Join('.', header, RandomSegment(256), RandomSegment(12), RandomSegment(64), RandomSegment(16));
+
+        var response = await _client.GetWithTokenAsync("/protected", jwe);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
+    public async Task GetProtected_MalformedBase64_Returns401Malformed()
+    {
+        var parts = _tenant.Token().Build().Split('.');
+
+        var response = await _client.GetWithTokenAsync("/protected", parts[0] + ".%%%not*base64%%%." + parts[2]);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [TestCase("[1,2,3]")]
+    [TestCase("\"a string\"")]
+    [TestCase("42")]
+    [TestCase("{\"iss\":")]
+    public async Task GetProtected_PayloadNotAJsonObject_Returns401Malformed(string payload)
+    {
+        var key = _tenant.ActiveKey;
+        var signingInput = Base64UrlEncoder.Encode($$"""{"alg":"RS256","typ":"JWT","kid":"{{key.Kid}}"}""") + "." + Base64UrlEncoder.Encode(payload);
+        var signature = key.Rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        var response = await _client.GetWithTokenAsync("/protected", signingInput + "." + Base64UrlEncoder.Encode(signature));
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(4)]
+    [TestCase(6)]
+    public async Task GetProtected_WrongSegmentCount_Returns401Malformed(int segments)
+    {
+        var parts = _tenant.Token().Build().Split('.');
+        var token = string.Join('.', Enumerable.Range(0, segments).Select(i => parts[i % parts.Length]));
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
+    public async Task GetProtected_OverlongTokenUnderTheHeaderLimit_Returns401MalformedWithoutFetchingKeys()
+    {
+        // 12 KB passes Kestrel's header limits but is longer than any AuthAction token: refused before parsing,
+        // so its unknown kid never costs a JWKS fetch.
+        var fetchesBefore = _tenant.JwksFetches;
+        var token = _tenant.Token().Header("kid", "unknown-" + Guid.NewGuid()).Claim("padding", new string('a', 12 * 1024)).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+        _tenant.JwksFetches.Should().Be(fetchesBefore);
+    }
+
+    [Test]
+    public async Task GetProtected_TokenOnlyInQueryString_Returns401WithPlainBearerChallenge()
+    {
+        var token = _tenant.Token().Build();
+
+        var response = await _client.GetAsync("/protected?access_token=" + Uri.EscapeDataString(token));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("Bearer");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    // Values of the wrong JSON type must end in a 401, never in an exception that becomes a 500.
+    [TestCase("header", "kid", "42")]
+    [TestCase("header", "kid", "{\"a\":1}")]
+    [TestCase("header", "alg", "42")]
+    [TestCase("header", "alg", "[\"RS256\"]")]
+    [TestCase("claim", "exp", "\"tomorrow\"")]
+    [TestCase("claim", "exp", "1e300")]
+    [TestCase("claim", "nbf", "\"soon\"")]
+    [TestCase("claim", "aud", "42")]
+    [TestCase("claim", "aud", "[42, null]")]
+    [TestCase("claim", "iss", "[\"x\"]")]
+    public async Task GetProtected_OddlyTypedValue_Returns401Malformed(string where, string name, string json)
+    {
+        var builder = _tenant.Token();
+        var token = (where == "header" ? builder.Header(name, JsonNode.Parse(json)) : builder.Claim(name, JsonNode.Parse(json))).Build();
+
+        var response = await _client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    private static string RandomSegment(int bytes) => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(bytes));
+}
