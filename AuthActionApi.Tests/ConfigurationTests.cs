@@ -3,7 +3,6 @@ using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Serilog.Events;
 
 namespace AuthActionApi.Tests;
 
@@ -69,7 +68,7 @@ public sealed class ConfigurationTests
     {
         await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
 
-        StartupFailures(api).Should().ContainSingle().Which.Should().Contain(named);
+        api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
     }
 
     [Test]
@@ -80,7 +79,7 @@ public sealed class ConfigurationTests
             new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" },
             configureTenant: false);
 
-        StartupFailures(api).Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
+        api.StartupFailures().Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
     }
 
     [Test]
@@ -92,7 +91,7 @@ public sealed class ConfigurationTests
             environment: "Development",
             configureTenant: false);
 
-        StartupFailures(api).Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
+        api.StartupFailures().Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
     }
 
     [Test]
@@ -108,16 +107,6 @@ public sealed class ConfigurationTests
         lines.Should().ContainSingle(l => l.Contains("AuthAction:Domain is missing", StringComparison.Ordinal)
             && l.Contains("AUTHACTION_DOMAIN", StringComparison.Ordinal) && l.Contains("AuthAction__Domain", StringComparison.Ordinal));
         output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
-    }
-
-    /// <summary>Starts the app, which must refuse, and returns the problems its Critical "Cannot start" lines name.</summary>
-    private static List<string> StartupFailures(ApiFactory api)
-    {
-        var start = () => api.CreateClient();
-        start.Should().Throw<InvalidOperationException>("a bad setting stops start-up");
-        return [.. api.Logs.Events
-            .Where(e => e.Level == LogEventLevel.Fatal && e.Properties.ContainsKey("Failure"))
-            .Select(e => (string)((ScalarValue)e.Properties["Failure"]).Value!)];
     }
 
     [Test]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
+using Serilog.Events;
 
 namespace AuthActionApi.Tests.Support;
 
@@ -39,6 +40,19 @@ public sealed class ApiFactory(
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>
+    /// Starts the app, which must refuse to start, and returns the problems its Critical "Cannot start" lines
+    /// name: what an operator reads in the console.
+    /// </summary>
+    public IReadOnlyList<string> StartupFailures()
+    {
+        var start = () => CreateClient();
+        start.Should().Throw<InvalidOperationException>("a bad setting stops start-up");
+        return [.. Logs.Events
+            .Where(e => e.Level == LogEventLevel.Fatal && e.Properties.ContainsKey("Failure"))
+            .Select(e => (string)((ScalarValue)e.Properties["Failure"]).Value!)];
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
