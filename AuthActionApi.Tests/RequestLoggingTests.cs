@@ -72,6 +72,24 @@ public sealed class RequestLoggingTests
         line.Properties["StatusCode"].ToString().Should().Be("200");
     }
 
+    [Test]
+    public async Task GetHealthReady_Unready503_IsLoggedAtDebugNotError()
+    {
+        await using var down = await TestTenant.StartAsync();
+        down.Behaviour = JwksBehaviour.ServerError;
+        await using var api = new ApiFactory(down, new Dictionary<string, string?>
+        {
+            [$"Serilog:MinimumLevel:Override:{RequestLogCategory}"] = "Debug",
+        });
+        using var client = api.CreateClient();
+
+        using var probe = await client.GetAsync("/health/ready");
+        var line = await WaitForRequestLogAsync(api, "/health/ready", 0);
+
+        ((int)probe.StatusCode).Should().Be(503);
+        line.Level.Should().Be(LogEventLevel.Debug, "a probe polls every few seconds, and the key source already logs why at Error");
+    }
+
     private static IEnumerable<LogEvent> RequestLines(ApiFactory api, string path) =>
         api.Logs.From(RequestLogCategory).Where(e => e.Properties.TryGetValue("RequestPath", out var value) && value.ToString() == $"\"{path}\"");
 

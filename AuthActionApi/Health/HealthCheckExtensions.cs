@@ -9,6 +9,9 @@ public static class HealthCheckExtensions
     /// <summary>The tag of the checks that decide readiness.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The segment every probe path starts with.</summary>
+    public const string Root = "/health";
+
     /// <summary>Path of the liveness probe: answers 200 while the process serves HTTP.</summary>
     public const string LivePath = "/health/live";
 

@@ -37,7 +37,10 @@ public static class SerilogExtensions
             // static Log.Logger on every request, and a second app in the same process would log through the first.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                exception is not null ? LogEventLevel.Error
+                // Probes poll every few seconds; an unready instance already logs why at Error from the key source.
+                : http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root) ? LogEventLevel.Debug
+                : http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : http.Response.StatusCode >= 400 ? LogEventLevel.Information
                 : LogEventLevel.Debug;
         });
