@@ -21,7 +21,8 @@ internal sealed partial class JwksKeySource(
     IOptions<AuthActionOptions> options,
     TimeProvider time,
     ILogger<JwksKeySource> logger,
-    IMeterFactory meterFactory)
+    IMeterFactory meterFactory,
+    IHostApplicationLifetime lifetime)
 {
     public const string HttpClientName = "AuthAction.Jwks";
 
@@ -150,7 +151,9 @@ internal sealed partial class JwksKeySource(
         var previous = _current;
         try
         {
-            using var timeout = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
+            // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
+            using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, lifetime.ApplicationStopping);
             using var client = httpClientFactory.CreateClient(HttpClientName);
             using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             response.EnsureSuccessStatusCode();
@@ -178,6 +181,10 @@ internal sealed partial class JwksKeySource(
             {
                 KeysRemoved?.Invoke(removed);
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Shutting down: nothing failed that an operator needs to hear about.
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -217,7 +224,8 @@ internal sealed partial class JwksKeySource(
             Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
         public static partial void FetchFailed(ILogger logger, Uri jwksUri, string reason, bool hasKeys);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+        // Debug: under a flood of made-up kids this fires per request, and each refusal is already logged once.
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,
             Message = "A token named an unknown signing key; the JWKS refresh budget is spent, so no fetch was made")]
         public static partial void UnknownKeyFetchDenied(ILogger logger);
     }
