@@ -6,33 +6,12 @@ using AuthActionApi.Tests.Support;
 namespace AuthActionApi.Tests;
 
 /// <summary>The two routes, called through the real pipeline with tokens a real tenant signed.</summary>
-public sealed class AppControllerTests
+public sealed class AppControllerTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
     [Test]
     public async Task GetPublic_WithoutToken_ReturnsPublicMessage()
     {
-        var response = await _client.GetAsync("/public");
+        var response = await Client.GetAsync("/public");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
@@ -42,7 +21,7 @@ public sealed class AppControllerTests
     [Test]
     public async Task GetPublic_WithInvalidToken_StillReturnsPublicMessage()
     {
-        var response = await _client.GetWithTokenAsync("/public", "not-a-token");
+        var response = await Client.GetWithTokenAsync("/public", "not-a-token");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a public message!"}""");
@@ -51,7 +30,7 @@ public sealed class AppControllerTests
     [Test]
     public async Task GetProtected_WithoutToken_Returns401WithPlainBearerChallenge()
     {
-        var response = await _client.GetAsync("/protected");
+        var response = await Client.GetAsync("/protected");
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("Bearer");
@@ -64,7 +43,7 @@ public sealed class AppControllerTests
     [Test]
     public async Task GetProtected_WithValidToken_ReturnsProtectedMessage()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
@@ -73,7 +52,7 @@ public sealed class AppControllerTests
     [Test]
     public async Task GetProtected_WithWrongAudience_Returns401InvalidAudience()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Audience("https://another.api").Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The audience is invalid" """.TrimEnd());

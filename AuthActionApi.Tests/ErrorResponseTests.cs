@@ -10,36 +10,15 @@ namespace AuthActionApi.Tests;
 /// Every refusal says why (RFC 6750 challenge, RFC 9457 body, a log line the operator can find by trace id)
 /// and never repeats what the client sent.
 /// </summary>
-public sealed class ErrorResponseTests
+public sealed class ErrorResponseTests : ApiFixture
 {
     private const string Marker = "zz-attacker-marker-7f3a";
     private const int TokenRejectedEventId = 2002;
 
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
     [Test]
     public async Task GetProtected_WithoutToken_ReturnsPlainBearerChallengeAndProblemBody()
     {
-        var response = await _client.GetAsync("/protected");
+        var response = await Client.GetAsync("/protected");
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("Bearer");
@@ -54,7 +33,7 @@ public sealed class ErrorResponseTests
     [Test]
     public async Task GetProtected_WithInvalidToken_ReturnsRfc9457ProblemBody()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.Expired));
@@ -69,7 +48,7 @@ public sealed class ErrorResponseTests
     [Test]
     public async Task GetProtected_WithInvalidToken_TraceIdMatchesTheRejectionLogLine()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Audience("https://another.api").Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());
 
         var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
         var rejection = RejectionLoggedFor(traceId!);
@@ -80,7 +59,7 @@ public sealed class ErrorResponseTests
     [Test]
     public async Task GetProtected_WithInvalidToken_LogsTheFullReasonForTheOperator()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().Issuer("https://evil.example/").Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Issuer("https://evil.example/").Build());
 
         var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
         var rejection = RejectionLoggedFor(traceId!)!;
@@ -92,13 +71,13 @@ public sealed class ErrorResponseTests
     [Test]
     public async Task GetProtected_WithInvalidToken_NeverLogsTheRawToken()
     {
-        var token = _tenant.Token().Audience("https://another.api").Build();
+        var token = Tenant.Token().Audience("https://another.api").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var signature = token.Split('.')[2];
-        _api.Logs.RenderAll().Should().NotContain(signature).And.NotContain(token.Split('.')[1]);
+        Api.Logs.RenderAll().Should().NotContain(signature).And.NotContain(token.Split('.')[1]);
     }
 
     [TestCase("aud")]
@@ -107,7 +86,7 @@ public sealed class ErrorResponseTests
     [TestCase("sub")]
     public async Task GetProtected_TokenCarryingAMarker_NeverEchoesIt(string where)
     {
-        var builder = _tenant.Token();
+        var builder = Tenant.Token();
         builder = where switch
         {
             "aud" => builder.Audience("https://" + Marker + ".example"),
@@ -116,7 +95,7 @@ public sealed class ErrorResponseTests
             _ => builder.Audience("https://another.api").Claim("sub", Marker),
         };
 
-        var response = await _client.GetWithTokenAsync("/protected", builder.Build());
+        var response = await Client.GetWithTokenAsync("/protected", builder.Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().StartWith("Bearer error=\"invalid_token\"");
@@ -148,7 +127,7 @@ public sealed class ErrorResponseTests
         host.Api.Logs.Events.Any(e => e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
 
     private LogEvent? RejectionLoggedFor(string traceId) =>
-        _api.Logs.Events.FirstOrDefault(e =>
+        Api.Logs.Events.FirstOrDefault(e =>
             e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal)
             && e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
 

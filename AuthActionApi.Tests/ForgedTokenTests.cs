@@ -11,35 +11,14 @@ namespace AuthActionApi.Tests;
 /// Every forged or misdirected token a client might send is refused with 401 and the reason in
 /// <c>WWW-Authenticate</c>, never a 5xx and never a 200.
 /// </summary>
-public sealed class ForgedTokenTests
+public sealed class ForgedTokenTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
     [Test]
     public async Task GetProtected_AlgNoneWithTrailingDot_Returns401UnsupportedAlgorithm()
     {
-        var unsigned = _tenant.Token().Header("alg", "none").SignedBy(_ => []).Build();
+        var unsigned = Tenant.Token().Header("alg", "none").SignedBy(_ => []).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", unsigned);
+        var response = await Client.GetWithTokenAsync("/protected", unsigned);
 
         unsigned.Should().EndWith(".");
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
@@ -48,9 +27,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_AlgNoneWithoutTrailingDot_Returns401Malformed()
     {
-        var unsigned = _tenant.Token().Header("alg", "none").SignedBy(_ => []).Build().TrimEnd('.');
+        var unsigned = Tenant.Token().Header("alg", "none").SignedBy(_ => []).Build().TrimEnd('.');
 
-        var response = await _client.GetWithTokenAsync("/protected", unsigned);
+        var response = await Client.GetWithTokenAsync("/protected", unsigned);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
@@ -58,10 +37,10 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_Hs256SignedWithThePublicKey_Returns401UnsupportedAlgorithm()
     {
-        var publicKey = _tenant.ActiveKey.PublicKeyBytes;
-        var confused = _tenant.Token().Header("alg", "HS256").SignedBy(input => HMACSHA256.HashData(publicKey, input)).Build();
+        var publicKey = Tenant.ActiveKey.PublicKeyBytes;
+        var confused = Tenant.Token().Header("alg", "HS256").SignedBy(input => HMACSHA256.HashData(publicKey, input)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", confused);
+        var response = await Client.GetWithTokenAsync("/protected", confused);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
     }
@@ -72,9 +51,9 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_OtherRsaAlgorithmWithThePublishedKey_Returns401UnsupportedAlgorithm(string alg)
     {
         // Signed by the tenant's real key: only the algorithm is wrong, which .NET's defaults would accept.
-        var token = _tenant.Token().Header("alg", alg).Build();
+        var token = Tenant.Token().Header("alg", alg).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
     }
@@ -83,9 +62,9 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_Es256Token_Returns401UnsupportedAlgorithm()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var token = _tenant.Token().Header("alg", "ES256").SignedBy(input => ecdsa.SignData(input, HashAlgorithmName.SHA256)).Build();
+        var token = Tenant.Token().Header("alg", "ES256").SignedBy(input => ecdsa.SignData(input, HashAlgorithmName.SHA256)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedAlgorithm);
     }
@@ -94,9 +73,9 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_UnpublishedKeyReusingPublishedKid_Returns401InvalidSignature()
     {
         using var attackerKey = new TestSigningKey();
-        var token = _tenant.Token().SignedWith(attackerKey, useItsKid: false).Build();
+        var token = Tenant.Token().SignedWith(attackerKey, useItsKid: false).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
     }
@@ -104,11 +83,11 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_TamperedPayload_Returns401InvalidSignature()
     {
-        var genuine = _tenant.Token().Scope("read:messages").Build().Split('.');
-        var tampered = _tenant.Token().Scope("read:messages admin").Build().Split('.');
+        var genuine = Tenant.Token().Scope("read:messages").Build().Split('.');
+        var tampered = Tenant.Token().Scope("read:messages admin").Build().Split('.');
         var token = string.Join('.', genuine[0], tampered[1], genuine[2]);
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
     }
@@ -116,9 +95,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_StrippedSignature_Returns401InvalidSignature()
     {
-        var parts = _tenant.Token().Build().Split('.');
+        var parts = Tenant.Token().Build().Split('.');
 
-        var response = await _client.GetWithTokenAsync("/protected", parts[0] + "." + parts[1] + ".");
+        var response = await Client.GetWithTokenAsync("/protected", parts[0] + "." + parts[1] + ".");
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidSignature);
     }
@@ -127,12 +106,12 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_ExpiredBeyondTheSkew_Returns401Expired()
     {
         // Two minutes late: inside .NET's default five-minute skew, outside this API's 30 seconds.
-        var token = _tenant.Token()
+        var token = Tenant.Token()
             .Claim("iat", DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds())
             .ExpiresAt(DateTimeOffset.UtcNow.AddMinutes(-2))
             .Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.Expired);
     }
@@ -140,9 +119,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_ExpiredWithinTheSkew_ReturnsProtectedMessage()
     {
-        var token = _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddSeconds(-5)).Build();
+        var token = Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddSeconds(-5)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -150,9 +129,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_NotBeforeInTheFuture_Returns401NotYetValid()
     {
-        var token = _tenant.Token().NotBefore(DateTimeOffset.UtcNow.AddMinutes(2)).Build();
+        var token = Tenant.Token().NotBefore(DateTimeOffset.UtcNow.AddMinutes(2)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.NotYetValid);
     }
@@ -160,9 +139,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_NoExpiry_Returns401NoExpiry()
     {
-        var token = _tenant.Token().WithoutClaim("exp").Build();
+        var token = Tenant.Token().WithoutClaim("exp").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.NoExpiry);
     }
@@ -170,9 +149,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_WrongIssuer_Returns401InvalidIssuer()
     {
-        var token = _tenant.Token().Issuer("https://evil.authaction.com/").Build();
+        var token = Tenant.Token().Issuer("https://evil.authaction.com/").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidIssuer);
     }
@@ -187,12 +166,12 @@ public sealed class ForgedTokenTests
     [TestCase("{2}/")]
     public async Task GetProtected_OtherIssuerSpelling_Returns401InvalidIssuer(string spelling)
     {
-        var domain = new Uri(_tenant.Domain);
+        var domain = new Uri(Tenant.Domain);
         var issuer = string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling,
-            _tenant.Domain, _tenant.Domain.ToUpperInvariant(), $"http://localhost:{domain.Port}");
-        var token = _tenant.Token().Issuer(issuer).Build();
+            Tenant.Domain, Tenant.Domain.ToUpperInvariant(), $"http://localhost:{domain.Port}");
+        var token = Tenant.Token().Issuer(issuer).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidIssuer);
     }
@@ -201,9 +180,9 @@ public sealed class ForgedTokenTests
     [TestCase(false)]
     public async Task GetProtected_EitherAcceptedIssuerSpelling_ReturnsProtectedMessage(bool trailingSlash)
     {
-        var token = _tenant.Token().Issuer(trailingSlash ? _tenant.Domain + "/" : _tenant.Domain).Build();
+        var token = Tenant.Token().Issuer(trailingSlash ? Tenant.Domain + "/" : Tenant.Domain).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -211,9 +190,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_WrongAudience_Returns401InvalidAudience()
     {
-        var token = _tenant.Token().Audience("https://another.api").Build();
+        var token = Tenant.Token().Audience("https://another.api").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
     }
@@ -221,9 +200,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_AudienceArrayWithoutOurs_Returns401InvalidAudience()
     {
-        var token = _tenant.Token().Audience("https://another.api", "https://third.api").Build();
+        var token = Tenant.Token().Audience("https://another.api", "https://third.api").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
     }
@@ -234,10 +213,10 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_OtherAudienceSpelling_Returns401InvalidAudience(string spelling)
     {
         // RFC 7519 compares aud as an exact string; IdentityModel alone would also accept a trailing slash.
-        var audience = string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling, _tenant.Audience, _tenant.Audience.ToUpperInvariant());
-        var token = _tenant.Token().Audience(audience).Build();
+        var audience = string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling, Tenant.Audience, Tenant.Audience.ToUpperInvariant());
+        var token = Tenant.Token().Audience(audience).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
     }
@@ -245,9 +224,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_AudienceArrayWithOurs_ReturnsProtectedMessage()
     {
-        var token = _tenant.Token().Audience("https://another.api", _tenant.Audience).Build();
+        var token = Tenant.Token().Audience("https://another.api", Tenant.Audience).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -256,13 +235,13 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_EmbeddedJwkHeader_Returns401UnsupportedHeaderWithoutTrustingIt()
     {
         // The attacker signs with its own key and embeds it, reusing a published kid so only the jwk header decides.
-        using var attackerKey = new TestSigningKey(_tenant.ActiveKey.Kid);
-        var token = _tenant.Token()
+        using var attackerKey = new TestSigningKey(Tenant.ActiveKey.Kid);
+        var token = Tenant.Token()
             .Header("jwk", JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(attackerKey.PublicJwk)))
             .SignedWith(attackerKey)
             .Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
     }
@@ -272,13 +251,13 @@ public sealed class ForgedTokenTests
     public async Task GetProtected_KeyUrlHeader_Returns401UnsupportedHeaderWithoutFetchingIt(string header)
     {
         // The URL is the tenant's own JWKS, so a fetch would be counted; the token is otherwise valid.
-        var fetchesBefore = _tenant.JwksFetches;
-        var token = _tenant.Token().Header(header, _tenant.Domain + "/.well-known/jwks.json").Build();
+        var fetchesBefore = Tenant.JwksFetches;
+        var token = Tenant.Token().Header(header, Tenant.Domain + "/.well-known/jwks.json").Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
-        _tenant.JwksFetches.Should().Be(fetchesBefore);
+        Tenant.JwksFetches.Should().Be(fetchesBefore);
     }
 
     [TestCase("../../dev/null")]
@@ -286,9 +265,9 @@ public sealed class ForgedTokenTests
     [TestCase("")]
     public async Task GetProtected_HostileKid_Returns401UnknownSigningKey(string kid)
     {
-        var token = _tenant.Token().Header("kid", kid).Build();
+        var token = Tenant.Token().Header("kid", kid).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
     }
@@ -297,9 +276,9 @@ public sealed class ForgedTokenTests
     [TestCase("\"exp\"")]
     public async Task GetProtected_CritHeader_Returns401UnsupportedHeader(string crit)
     {
-        var token = _tenant.Token().Header("crit", JsonNode.Parse(crit)).Build();
+        var token = Tenant.Token().Header("crit", JsonNode.Parse(crit)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
     }
@@ -307,10 +286,10 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_FivePartJweToken_Returns401Malformed()
     {
-        var header = Base64UrlEncoder.Encode("""{"alg":"RSA-OAEP","enc":"A256GCM","kid":"%KID%"}""".Replace("%KID%", _tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        var header = Base64UrlEncoder.Encode("""{"alg":"RSA-OAEP","enc":"A256GCM","kid":"%KID%"}""".Replace("%KID%", Tenant.ActiveKey.Kid, StringComparison.Ordinal));
         var jwe = string.Join('.', header, RandomSegment(256), RandomSegment(12), RandomSegment(64), RandomSegment(16));
 
-        var response = await _client.GetWithTokenAsync("/protected", jwe);
+        var response = await Client.GetWithTokenAsync("/protected", jwe);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
@@ -318,9 +297,9 @@ public sealed class ForgedTokenTests
     [Test]
     public async Task GetProtected_MalformedBase64_Returns401Malformed()
     {
-        var parts = _tenant.Token().Build().Split('.');
+        var parts = Tenant.Token().Build().Split('.');
 
-        var response = await _client.GetWithTokenAsync("/protected", parts[0] + ".%%%not*base64%%%." + parts[2]);
+        var response = await Client.GetWithTokenAsync("/protected", parts[0] + ".%%%not*base64%%%." + parts[2]);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
@@ -331,11 +310,11 @@ public sealed class ForgedTokenTests
     [TestCase("{\"iss\":")]
     public async Task GetProtected_PayloadNotAJsonObject_Returns401Malformed(string payload)
     {
-        var key = _tenant.ActiveKey;
+        var key = Tenant.ActiveKey;
         var signingInput = Base64UrlEncoder.Encode($$"""{"alg":"RS256","typ":"JWT","kid":"{{key.Kid}}"}""") + "." + Base64UrlEncoder.Encode(payload);
         var signature = key.Rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
-        var response = await _client.GetWithTokenAsync("/protected", signingInput + "." + Base64UrlEncoder.Encode(signature));
+        var response = await Client.GetWithTokenAsync("/protected", signingInput + "." + Base64UrlEncoder.Encode(signature));
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
@@ -346,10 +325,10 @@ public sealed class ForgedTokenTests
     [TestCase(6)]
     public async Task GetProtected_WrongSegmentCount_Returns401Malformed(int segments)
     {
-        var parts = _tenant.Token().Build().Split('.');
+        var parts = Tenant.Token().Build().Split('.');
         var token = string.Join('.', Enumerable.Range(0, segments).Select(i => parts[i % parts.Length]));
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
@@ -359,21 +338,21 @@ public sealed class ForgedTokenTests
     {
         // 12 KB passes Kestrel's header limits but is longer than any AuthAction token: refused before parsing,
         // so its unknown kid never costs a JWKS fetch.
-        var fetchesBefore = _tenant.JwksFetches;
-        var token = _tenant.Token().Header("kid", "unknown-" + Guid.NewGuid()).Claim("padding", new string('a', 12 * 1024)).Build();
+        var fetchesBefore = Tenant.JwksFetches;
+        var token = Tenant.Token().Header("kid", "unknown-" + Guid.NewGuid()).Claim("padding", new string('a', 12 * 1024)).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
-        _tenant.JwksFetches.Should().Be(fetchesBefore);
+        Tenant.JwksFetches.Should().Be(fetchesBefore);
     }
 
     [Test]
     public async Task GetProtected_TokenOnlyInQueryString_Returns401WithPlainBearerChallenge()
     {
-        var token = _tenant.Token().Build();
+        var token = Tenant.Token().Build();
 
-        var response = await _client.GetAsync("/protected?access_token=" + Uri.EscapeDataString(token));
+        var response = await Client.GetAsync("/protected?access_token=" + Uri.EscapeDataString(token));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("Bearer");
@@ -393,10 +372,10 @@ public sealed class ForgedTokenTests
     [TestCase("claim", "iss", "[\"x\"]")]
     public async Task GetProtected_OddlyTypedValue_Returns401Malformed(string where, string name, string json)
     {
-        var builder = _tenant.Token();
+        var builder = Tenant.Token();
         var token = (where == "header" ? builder.Header(name, JsonNode.Parse(json)) : builder.Claim(name, JsonNode.Parse(json))).Build();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }

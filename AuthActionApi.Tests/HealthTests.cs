@@ -7,34 +7,15 @@ namespace AuthActionApi.Tests;
 /// <c>/health/live</c> says the process answers; <c>/health/ready</c> says the signing keys are loaded. Neither
 /// needs a token, because a load balancer or a Kubernetes probe has none.
 /// </summary>
-public sealed class HealthTests
+public sealed class HealthTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant, ApiHost.FastJwks);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, string?>? Settings => ApiHost.FastJwks;
 
     [TestCase("/health/live")]
     [TestCase("/health/ready")]
     public async Task Probe_KeysLoadedWithoutToken_Returns200Healthy(string path)
     {
-        var response = await _client.GetAsync(path);
+        var response = await Client.GetAsync(path);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("Healthy");
@@ -44,7 +25,7 @@ public sealed class HealthTests
     [TestCase("/health/ready")]
     public async Task Probe_WithInvalidToken_IgnoresTheTokenAndReturns200(string path)
     {
-        var response = await _client.GetWithTokenAsync(path, "not-a-token");
+        var response = await Client.GetWithTokenAsync(path, "not-a-token");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Headers.Contains("WWW-Authenticate").Should().BeFalse();

@@ -7,38 +7,17 @@ namespace AuthActionApi.Tests;
 /// The request log as production ships it: refusals and errors are logged, successful requests are not (they
 /// are the hot path), and an operator can turn them on with one setting.
 /// </summary>
-public sealed class RequestLoggingTests
+public sealed class RequestLoggingTests : ApiFixture
 {
     private const string RequestLogCategory = "Serilog.AspNetCore.RequestLoggingMiddleware";
-
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
 
     [Test]
     public async Task GetProtected_RefusedInProduction_IsLoggedAtInformation()
     {
-        var before = RequestLines(_api, "/protected").Count();
-        (await _client.GetWithTokenAsync("/protected", null)).Dispose();
+        var before = RequestLines(Api, "/protected").Count();
+        (await Client.GetWithTokenAsync("/protected", null)).Dispose();
 
-        var line = await WaitForRequestLogAsync(_api, "/protected", before);
+        var line = await WaitForRequestLogAsync(Api, "/protected", before);
 
         line.Level.Should().Be(LogEventLevel.Information);
         line.Properties["StatusCode"].ToString().Should().Be("401");
@@ -47,19 +26,19 @@ public sealed class RequestLoggingTests
     [Test]
     public async Task GetPublic_SucceededInProduction_IsNotLogged()
     {
-        var before = RequestLines(_api, "/protected").Count();
-        (await _client.GetWithTokenAsync("/public", null)).Dispose();
+        var before = RequestLines(Api, "/protected").Count();
+        (await Client.GetWithTokenAsync("/public", null)).Dispose();
         // A refused request after it: once its line is there, the successful one would have been written too.
-        (await _client.GetWithTokenAsync("/protected", null)).Dispose();
-        await WaitForRequestLogAsync(_api, "/protected", before);
+        (await Client.GetWithTokenAsync("/protected", null)).Dispose();
+        await WaitForRequestLogAsync(Api, "/protected", before);
 
-        RequestLines(_api, "/public").Should().BeEmpty();
+        RequestLines(Api, "/public").Should().BeEmpty();
     }
 
     [Test]
     public async Task GetPublic_RequestLogOverriddenToDebug_IsLogged()
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?>
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?>
         {
             [$"Serilog:MinimumLevel:Override:{RequestLogCategory}"] = "Debug",
         });

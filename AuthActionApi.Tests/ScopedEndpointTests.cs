@@ -11,37 +11,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthActionApi.Tests;
 
 /// <summary><c>GET /protected/scoped</c> through the real pipeline: 200 with the scope, 403 without it, 401 without a valid token.</summary>
-public sealed class ScopedEndpointTests
+public sealed class ScopedEndpointTests : ApiFixture
 {
     private const string Path = "/protected/scoped";
     private const string InsufficientScope = """Bearer error="insufficient_scope", scope="read:messages" """;
-
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
 
     [TestCase("read:messages")]
     [TestCase("openid read:messages write:messages")]
     public async Task GetScoped_ScopeStringGrantingIt_ReturnsScopedMessage(string scope)
     {
-        var response = await _client.GetWithTokenAsync(Path, _tenant.Token().Scope(scope).Build());
+        var response = await Client.GetWithTokenAsync(Path, Tenant.Token().Scope(scope).Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
@@ -51,9 +30,9 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_ScopeArrayGrantingIt_ReturnsScopedMessage()
     {
-        var token = _tenant.Token().Claim("scope", new JsonArray("write:messages", "read:messages")).Build();
+        var token = Tenant.Token().Claim("scope", new JsonArray("write:messages", "read:messages")).Build();
 
-        var response = await _client.GetWithTokenAsync(Path, token);
+        var response = await Client.GetWithTokenAsync(Path, token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a scoped message!"}""");
@@ -62,7 +41,7 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_TokenWithoutScopeClaim_Returns403InsufficientScopeWithProblem()
     {
-        var response = await _client.GetWithTokenAsync(Path, _tenant.Token().WithoutClaim("scope").Build());
+        var response = await Client.GetWithTokenAsync(Path, Tenant.Token().WithoutClaim("scope").Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.WwwAuthenticate().Should().Be(InsufficientScope.TrimEnd());
@@ -81,7 +60,7 @@ public sealed class ScopedEndpointTests
     [TestCase("", TestName = "GetScoped_EmptyScope_Returns403InsufficientScope")]
     public async Task GetScoped_ScopeStringNotGrantingIt_Returns403InsufficientScope(string scope)
     {
-        var response = await _client.GetWithTokenAsync(Path, _tenant.Token().Scope(scope).Build());
+        var response = await Client.GetWithTokenAsync(Path, Tenant.Token().Scope(scope).Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.WwwAuthenticate().Should().Be(InsufficientScope.TrimEnd());
@@ -92,9 +71,9 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_ScopeArrayNotGrantingIt_Returns403InsufficientScope()
     {
-        var token = _tenant.Token().Claim("scope", new JsonArray("read:messages2", "READ:MESSAGES")).Build();
+        var token = Tenant.Token().Claim("scope", new JsonArray("read:messages2", "READ:MESSAGES")).Build();
 
-        var response = await _client.GetWithTokenAsync(Path, token);
+        var response = await Client.GetWithTokenAsync(Path, token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.WwwAuthenticate().Should().Be(InsufficientScope.TrimEnd());
@@ -104,9 +83,9 @@ public sealed class ScopedEndpointTests
     public async Task GetScoped_TokenScopeWithHeaderSyntax_Returns403WithoutEchoingIt()
     {
         const string hostile = "x\", error=\"none\", realm=\"evil";
-        var token = _tenant.Token().Scope(hostile).Build();
+        var token = Tenant.Token().Scope(hostile).Build();
 
-        var response = await _client.GetWithTokenAsync(Path, token);
+        var response = await Client.GetWithTokenAsync(Path, token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.WwwAuthenticate().Should().Be(InsufficientScope.TrimEnd());
@@ -116,9 +95,9 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_ScopeUnderAnotherClaimName_Returns403InsufficientScope()
     {
-        var token = _tenant.Token().WithoutClaim("scope").Claim("scp", "read:messages").Claim("Scope", "read:messages").Build();
+        var token = Tenant.Token().WithoutClaim("scope").Claim("scp", "read:messages").Claim("Scope", "read:messages").Build();
 
-        var response = await _client.GetWithTokenAsync(Path, token);
+        var response = await Client.GetWithTokenAsync(Path, token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         response.WwwAuthenticate().Should().Be(InsufficientScope.TrimEnd());
@@ -127,7 +106,7 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_WithoutToken_Returns401WithPlainBearerChallenge()
     {
-        var response = await _client.GetAsync(Path);
+        var response = await Client.GetAsync(Path);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("Bearer");
@@ -139,9 +118,9 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_ExpiredTokenWithTheScope_Returns401InvalidToken()
     {
-        var token = _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build();
+        var token = Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build();
 
-        var response = await _client.GetWithTokenAsync(Path, token);
+        var response = await Client.GetWithTokenAsync(Path, token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The token is expired" """.TrimEnd());
@@ -152,7 +131,7 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_MalformedToken_Returns401InvalidToken()
     {
-        var response = await _client.GetWithTokenAsync(Path, "not-a-token");
+        var response = await Client.GetWithTokenAsync(Path, "not-a-token");
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The token is malformed" """.TrimEnd());
@@ -161,7 +140,7 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetProtected_TokenWithoutScope_StillReturnsProtectedMessage()
     {
-        var response = await _client.GetWithTokenAsync("/protected", _tenant.Token().WithoutClaim("scope").Build());
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().WithoutClaim("scope").Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
@@ -170,10 +149,10 @@ public sealed class ScopedEndpointTests
     [Test]
     public async Task GetScoped_TokenWithoutScope_LogsMissingScopeWithTraceId()
     {
-        var response = await _client.GetWithTokenAsync(Path, _tenant.Token().Scope("write:messages").Build());
+        var response = await Client.GetWithTokenAsync(Path, Tenant.Token().Scope("write:messages").Build());
         var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
 
-        var logged = _api.Logs.From("AuthActionApi.Authorization.ScopeAuthorizationResultHandler")
+        var logged = Api.Logs.From("AuthActionApi.Authorization.ScopeAuthorizationResultHandler")
             .Where(e => e.Properties["TraceId"].ToString() == $"\"{traceId}\"").ToList();
 
         logged.Should().ContainSingle().Which.RenderMessage().Should().Contain("read:messages");
@@ -183,7 +162,7 @@ public sealed class ScopedEndpointTests
     public void ScopedEndpoint_Metadata_ReadsAsAuthorizeForTooling()
     {
         // Tools that look for [Authorize] (Swagger's security filters, conventions) must see a scoped endpoint as protected.
-        var endpoint = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var endpoint = Api.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText?.TrimStart('/') == Path.TrimStart('/'));
 
         endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Should().ContainSingle().Which.Should().BeOfType<RequireScopeAttribute>()

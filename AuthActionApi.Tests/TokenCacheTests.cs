@@ -13,46 +13,27 @@ namespace AuthActionApi.Tests;
 /// go. Clock skew is zero so that "expired" is exactly <c>exp</c>; the unknown-kid budget is high so that a
 /// refused token does not hold the next fetch back for long.
 /// </summary>
-public sealed class TokenCacheTests
+public sealed class TokenCacheTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-    private JwksKeySource _keys = null!;
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["AuthAction:ClockSkew"] = "00:00:00",
+        ["AuthAction:Jwks:RefreshesPerMinute"] = "60",
+    };
+
+    private JwksKeySource Keys => Api.Services.GetRequiredService<JwksKeySource>();
 
     /// <summary>The app's own cache, owned (and disposed) by its service provider.</summary>
-    private ValidatedTokenCache Cache => _api.Services.GetRequiredService<ValidatedTokenCache>();
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant, new Dictionary<string, string?>
-        {
-            ["AuthAction:ClockSkew"] = "00:00:00",
-            ["AuthAction:Jwks:RefreshesPerMinute"] = "60",
-        });
-        _client = _api.CreateClient();
-        await _api.WaitForKeysAsync();
-        _keys = _api.Services.GetRequiredService<JwksKeySource>();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
+    private ValidatedTokenCache Cache => Api.Services.GetRequiredService<ValidatedTokenCache>();
 
     [Test]
     public async Task GetProtected_SameTokenTwice_SecondIsServedFromCache()
     {
         var token = UniqueToken().Build();
-        var first = await _client.GetWithTokenAsync("/protected", token);
+        var first = await Client.GetWithTokenAsync("/protected", token);
         var hitsBefore = Cache.Hits;
 
-        var second = await _client.GetWithTokenAsync("/protected", token);
+        var second = await Client.GetWithTokenAsync("/protected", token);
 
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         second.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -65,11 +46,11 @@ public sealed class TokenCacheTests
     {
         using var key = new TestSigningKey();
         var token = UniqueToken().SignedWith(key).Build();
-        var refused = await _client.GetWithTokenAsync("/protected", token);
-        _tenant.Publish(key);
-        await _keys.RefreshAsync(CancellationToken.None);
+        var refused = await Client.GetWithTokenAsync("/protected", token);
+        Tenant.Publish(key);
+        await Keys.RefreshAsync(CancellationToken.None);
 
-        var accepted = await _client.GetWithTokenAsync("/protected", token);
+        var accepted = await Client.GetWithTokenAsync("/protected", token);
 
         refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         refused.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The signing key is unknown" """.TrimEnd());
@@ -81,13 +62,13 @@ public sealed class TokenCacheTests
     {
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3);
         var token = UniqueToken().ExpiresAt(expiresAt).Build();
-        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         var hitsBefore = Cache.Hits;
-        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         (Cache.Hits - hitsBefore).Should().Be(1, "the token must be in the cache for this test to mean anything");
         await WaitUntilPastAsync(expiresAt);
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The token is expired" """.TrimEnd());
@@ -97,16 +78,16 @@ public sealed class TokenCacheTests
     public async Task GetProtected_CachedTokenWhoseKeyLeftTheJwks_IsEvictedAndReturns401UnknownKey()
     {
         using var key = new TestSigningKey();
-        _tenant.Publish(key);
-        await _keys.RefreshAsync(CancellationToken.None);
+        Tenant.Publish(key);
+        await Keys.RefreshAsync(CancellationToken.None);
         var token = UniqueToken().SignedWith(key).Build();
-        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         Cache.Contains(token).Should().BeTrue("the token must be in the cache for this test to mean anything");
 
-        _tenant.Unpublish(key);
-        await _keys.RefreshAsync(CancellationToken.None);
+        Tenant.Unpublish(key);
+        await Keys.RefreshAsync(CancellationToken.None);
         var evicted = !Cache.Contains(token);
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         evicted.Should().BeTrue();
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -117,11 +98,11 @@ public sealed class TokenCacheTests
     public async Task GetProtected_CachedTokenAfterKeySetReplaced_IsValidatedAgainstNewKeys()
     {
         var token = UniqueToken().Build();
-        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        await _keys.RefreshAsync(CancellationToken.None);
+        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Keys.RefreshAsync(CancellationToken.None);
         var (hitsBefore, missesBefore) = (Cache.Hits, Cache.Misses);
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (Cache.Hits - hitsBefore, Cache.Misses - missesBefore).Should().Be((0L, 1L));
@@ -130,8 +111,8 @@ public sealed class TokenCacheTests
     [Test]
     public async Task ValidateTokenAsync_CachedToken_GivesEachCallerItsOwnIdentity()
     {
-        var handler = _api.Services.GetRequiredService<AuthActionTokenHandler>();
-        var parameters = _api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+        var handler = Api.Services.GetRequiredService<AuthActionTokenHandler>();
+        var parameters = Api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
             .Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
         var token = UniqueToken().Build();
         var first = await handler.ValidateTokenAsync(token, parameters);
@@ -150,7 +131,7 @@ public sealed class TokenCacheTests
     }
 
     /// <summary>Every test its own token, so no test finds another's entry in the cache.</summary>
-    private TokenBuilder UniqueToken() => _tenant.Token().Claim("jti", Guid.NewGuid().ToString("N"));
+    private TokenBuilder UniqueToken() => Tenant.Token().Claim("jti", Guid.NewGuid().ToString("N"));
 
     private static async Task WaitUntilPastAsync(DateTimeOffset instant)
     {

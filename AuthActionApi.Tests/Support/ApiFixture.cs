@@ -1,0 +1,34 @@
+namespace AuthActionApi.Tests.Support;
+
+/// <summary>
+/// One test tenant and one API per fixture, started once in <c>[OneTimeSetUp]</c> and ready (keys loaded) before
+/// the first test. A fixture whose tests change the tenant or the API's state gets its own hosts instead.
+/// </summary>
+public abstract class ApiFixture
+{
+    protected TestTenant Tenant { get; private set; } = null!;
+
+    protected ApiFactory Api { get; private set; } = null!;
+
+    protected HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Settings this fixture's API runs with, on top of the app's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    [OneTimeSetUp]
+    public async Task StartApiAsync()
+    {
+        Tenant = await TestTenant.StartAsync();
+        Api = new ApiFactory(Tenant, Settings);
+        Client = Api.CreateClient();
+        await Api.WaitForKeysAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopApiAsync()
+    {
+        Client.Dispose();
+        await Api.DisposeAsync();
+        await Tenant.DisposeAsync();
+    }
+}
