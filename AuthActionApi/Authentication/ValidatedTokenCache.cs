@@ -137,10 +137,11 @@ internal sealed class ValidatedTokenCache : IDisposable
     {
         foreach (var kid in removedKids)
         {
+            // Cancelled, not disposed: an Add that took this source just before may still read its Token, and a
+            // source with no timer holds nothing that needs releasing.
             if (_evictionByKid.TryRemove(kid, out var eviction))
             {
                 eviction.Cancel();
-                eviction.Dispose();
             }
         }
 
