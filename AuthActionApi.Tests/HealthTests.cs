@@ -55,7 +55,7 @@ public sealed class HealthTests : ApiFixture
 
         host.Tenant.Behaviour = JwksBehaviour.Serve;
 
-        await ApiHost.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
             "/health/ready answers 200");
     }
@@ -68,7 +68,7 @@ public sealed class HealthTests : ApiFixture
         await host.Api.WaitForKeysAsync();
 
         host.Tenant.Behaviour = JwksBehaviour.ServerError;
-        await ApiHost.WaitUntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
         var response = await client.GetAsync("/health/ready");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);

@@ -75,21 +75,7 @@ public sealed class RequestLoggingTests : ApiFixture
     /// <summary>The middleware writes its line after the response has gone, so the test waits for a new one (bounded).</summary>
     private static async Task<LogEvent> WaitForRequestLogAsync(ApiFactory api, string path, int linesBefore)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var lines = RequestLines(api, path).ToList();
-            if (lines.Count > linesBefore)
-            {
-                return lines[^1];
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No request log line for {path}.");
-            }
-
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(() => RequestLines(api, path).Count() > linesBefore, $"a request log line for {path} is written");
+        return RequestLines(api, path).Last();
     }
 }

@@ -24,7 +24,7 @@ public sealed class SigningKeyLifecycleTests
         // Resolving a service starts the host; no HTTP request is ever sent in this test.
         var keys = host.Keys;
         await host.Tenant.WaitForFetchesAsync(1);
-        await ApiHost.WaitUntilAsync(() => keys.Current is not null, "the keys are loaded");
+        await Eventually.UntilAsync(() => keys.Current is not null, "the keys are loaded");
 
         keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
     }
@@ -113,7 +113,7 @@ public sealed class SigningKeyLifecycleTests
 
         var successor = host.Tenant.RotateKey();
         host.Tenant.Unpublish(retired);
-        await ApiHost.WaitUntilAsync(() => host.Keys.Current!.TryGetKey(successor.Kid, out _), "a scheduled fetch has seen the rotation");
+        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(successor.Kid, out _), "a scheduled fetch has seen the rotation");
         var response = await client.GetWithTokenAsync("/protected", oldToken);
 
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
@@ -130,12 +130,12 @@ public sealed class SigningKeyLifecycleTests
         var oldToken = host.Tenant.Token().Build();
         var successor = host.Tenant.RotateKey();
         host.Tenant.Unpublish(retired);
-        await ApiHost.WaitUntilAsync(() => host.Keys.Current!.TryGetKey(successor.Kid, out _), "a scheduled fetch has seen the rotation");
+        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(successor.Kid, out _), "a scheduled fetch has seen the rotation");
 
         // A failed fetch is where a "last known good" configuration would bring the old set back.
         host.Tenant.Behaviour = JwksBehaviour.ServerError;
         var fetchesAtOutage = host.Tenant.JwksFetches;
-        await ApiHost.WaitUntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
         await host.Tenant.WaitForFetchesAsync(fetchesAtOutage + 2);
         var response = await client.GetWithTokenAsync("/protected", oldToken);
 
@@ -170,13 +170,13 @@ public sealed class SigningKeyLifecycleTests
         await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
         await host.Api.WaitForKeysAsync();
         host.Tenant.Behaviour = failure;
-        await ApiHost.WaitUntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
 
         var rotated = host.Tenant.RotateKey();
         host.Tenant.Behaviour = JwksBehaviour.Serve;
 
         // No request is sent: only the background refresh can load the rotated key.
-        await ApiHost.WaitUntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
+        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
             "the background refresh has loaded the rotated key");
     }
 
@@ -226,7 +226,7 @@ public sealed class SigningKeyLifecycleTests
 
         host.Tenant.Behaviour = JwksBehaviour.Serve;
 
-        await ApiHost.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await client.GetWithTokenAsync("/protected", token)).StatusCode == HttpStatusCode.OK,
             "/protected accepts the token");
     }

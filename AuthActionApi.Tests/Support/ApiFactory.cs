@@ -27,19 +27,10 @@ public sealed class ApiFactory(
     public TestTenant Tenant { get; } = tenant;
 
     /// <summary>Waits until the API has loaded the tenant's keys, as a readiness probe would.</summary>
-    public async Task WaitForKeysAsync(TimeSpan? timeout = null)
+    public Task WaitForKeysAsync(TimeSpan? timeout = null)
     {
         var keys = Services.GetRequiredService<JwksKeySource>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (keys.Current is null)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The API did not load the tenant's signing keys.");
-            }
-
-            await Task.Delay(20);
-        }
+        return Eventually.UntilAsync(() => keys.Current is not null, "the API has loaded the tenant's signing keys", timeout);
     }
 
     /// <summary>

@@ -45,36 +45,6 @@ public sealed class ApiHost : IAsyncDisposable
         return new ApiHost(tenant, new ApiFactory(tenant, settings));
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, or fails the test after <paramref name="timeout"/> (default 10 s).</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Polls an asynchronous <paramref name="condition"/>, as <see cref="WaitUntilAsync(Func{bool}, string, TimeSpan?)"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();

@@ -82,19 +82,10 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 
-    private async Task WaitForKeysAsync()
+    private Task WaitForKeysAsync()
     {
         var keys = Services.GetRequiredService<JwksKeySource>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (keys.Current is null)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The API did not load the local tenant's signing keys.");
-            }
-
-            await Task.Delay(20);
-        }
+        return Eventually.UntilAsync(() => keys.Current is not null, "the API has loaded the local tenant's signing keys", TimeSpan.FromSeconds(15));
     }
 
     private static int FreeLoopbackPort()

@@ -115,19 +115,8 @@ public sealed class TestTenant : IAsyncDisposable
     }
 
     /// <summary>Waits until the JWKS has been fetched at least <paramref name="count"/> times.</summary>
-    public async Task WaitForFetchesAsync(int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (JwksFetches < count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The JWKS was fetched {JwksFetches} times, not {count}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForFetchesAsync(int count, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(() => JwksFetches >= count, $"the JWKS has been fetched {count} times", timeout);
 
     public async ValueTask DisposeAsync()
     {
