@@ -1,10 +1,7 @@
 using System.Net;
-using System.Security.Claims;
 using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Tests;
 
@@ -106,28 +103,6 @@ public sealed class TokenCacheTests : ApiFixture
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (Cache.Hits - hitsBefore, Cache.Misses - missesBefore).Should().Be((0L, 1L));
-    }
-
-    [Test]
-    public async Task ValidateTokenAsync_CachedToken_GivesEachCallerItsOwnIdentity()
-    {
-        var handler = Api.Services.GetRequiredService<AuthActionTokenHandler>();
-        var parameters = Api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
-            .Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
-        var token = UniqueToken().Build();
-        var first = await handler.ValidateTokenAsync(token, parameters);
-        first.ClaimsIdentity.AddClaim(new Claim("scope", "admin:everything"));
-        var hitsBefore = Cache.Hits;
-
-        var second = await handler.ValidateTokenAsync(token, parameters);
-        second.ClaimsIdentity.AddClaim(new Claim("scope", "admin:more"));
-        var third = await handler.ValidateTokenAsync(token, parameters);
-
-        (Cache.Hits - hitsBefore).Should().Be(2);
-        second.ClaimsIdentity.Should().NotBeSameAs(first.ClaimsIdentity);
-        third.ClaimsIdentity.Should().NotBeSameAs(second.ClaimsIdentity);
-        third.ClaimsIdentity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
-        third.ClaimsIdentity.Name.Should().Be("test-client@clients");
     }
 
     /// <summary>Every test its own token, so no test finds another's entry in the cache.</summary>

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using AuthActionApi.Authorization;
 using AuthActionApi.Http;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -9,20 +11,91 @@ using Microsoft.Net.Http.Headers;
 namespace AuthActionApi.Authentication;
 
 /// <summary>
-/// Logs the claims of every validated token, and turns every refusal into an RFC 6750 challenge with a
-/// fixed <c>error_description</c> and an RFC 9457 problem body whose <c>traceId</c> matches the log line
-/// that holds the full reason.
+/// Answers a token the cache already validated before JwtBearer parses it, logs the claims of every validated
+/// token, and turns every refusal into an RFC 6750 challenge with a fixed <c>error_description</c> and an
+/// RFC 9457 problem body whose <c>traceId</c> matches the log line that holds the full reason.
 /// </summary>
 internal sealed partial class AuthActionJwtBearerEvents(
     ILogger<AuthActionJwtBearerEvents> logger,
     ILoggerFactory loggerFactory,
     IProblemDetailsService problemDetails,
-    IOptions<AuthActionOptions> options) : JwtBearerEvents
+    IOptions<AuthActionOptions> options,
+    ValidatedTokenCache cache) : JwtBearerEvents
 {
     /// <summary>The log category of the validated-claims event: visible by default in Development, quiet in Production.</summary>
     public const string ClaimsLogCategory = "AuthActionApi.TokenClaims";
 
+    private const string BearerPrefix = "Bearer ";
+
     private readonly ILogger _claimsLogger = loggerFactory.CreateLogger(ClaimsLogCategory);
+
+    /// <summary>
+    /// A token found in <see cref="ValidatedTokenCache"/> is answered here, before JwtBearer copies it out of the
+    /// header, clones its validation parameters or parses it. Everything after validation still happens as
+    /// JwtBearer does it: the same properties, <see cref="TokenValidated"/> raised with a principal of the request's
+    /// own, and its outcome obeyed. Any other request, cached token or not, goes on to JwtBearer untouched.
+    /// </summary>
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        if (!cache.Enabled
+            || context.Request.Headers.Authorization is not [{ } authorization]
+            || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            || !cache.TryGet(authorization.AsSpan(BearerPrefix.Length).Trim(), out var hit))
+        {
+            return Task.CompletedTask;
+        }
+
+        var validated = new TokenValidatedContext(context.HttpContext, context.Scheme, context.Options)
+        {
+            Principal = new ClaimsPrincipal(hit.Identity),
+            SecurityToken = hit.Token,
+            Properties = hit.Properties,
+        };
+        var raised = TokenValidated(validated);
+        if (!raised.IsCompletedSuccessfully)
+        {
+            return AnswerAfterAsync(raised, context, validated);
+        }
+
+        Answer(context, validated);
+        return Task.CompletedTask;
+    }
+
+    private static async Task AnswerAfterAsync(Task raised, MessageReceivedContext context, TokenValidatedContext validated)
+    {
+        await raised;
+        Answer(context, validated);
+    }
+
+    /// <summary>What JwtBearer does once TokenValidated has run: its result if it set one, else success.</summary>
+    private static void Answer(MessageReceivedContext context, TokenValidatedContext validated)
+    {
+        switch (validated.Result)
+        {
+            case null:
+                if (context.Options.SaveToken)
+                {
+                    var token = context.Request.Headers.Authorization.ToString()[BearerPrefix.Length..].Trim();
+                    validated.Properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
+                }
+
+                context.Principal = validated.Principal;
+                context.Properties = validated.Properties;
+                context.Success();
+                break;
+            case { Succeeded: true } result:
+                context.Principal = result.Principal;
+                context.Properties = result.Properties!;
+                context.Success();
+                break;
+            case { Failure: { } failure }:
+                context.Fail(failure);
+                break;
+            default:
+                context.NoResult();
+                break;
+        }
+    }
 
     public override Task TokenValidated(TokenValidatedContext context)
     {
@@ -37,7 +110,9 @@ internal sealed partial class AuthActionJwtBearerEvents(
             Log.TokenValidated(_claimsLogger, token.Subject, audience, scopes, token.Issuer, token.ValidTo, client);
         }
 
-        return Task.CompletedTask;
+        // Then OnTokenValidated, where checks of your own go (a revocation list, a tenant allow-list): it runs for
+        // a cached token too, and a Fail there refuses the request either way.
+        return base.TokenValidated(context);
     }
 
     public override async Task Challenge(JwtBearerChallengeContext context)

@@ -27,14 +27,8 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
 
     public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (!cache.Enabled)
-        {
-            return ValidateUncachedAsync(token, validationParameters);
-        }
-
-        // The parameters are the same on every request (one scheme, options fixed at start-up), so a result
-        // obtained with them once holds until the token expires or its key goes.
-        return cache.TryGet(token, out var cached) ? Task.FromResult(cached) : ValidateAndCacheAsync(token, validationParameters);
+        // A cached token never gets here: AuthActionJwtBearerEvents.MessageReceived answers it before JwtBearer reads the header.
+        return cache.Enabled ? ValidateAndCacheAsync(token, validationParameters) : ValidateUncachedAsync(token, validationParameters);
     }
 
     private async Task<TokenValidationResult> ValidateAndCacheAsync(string token, TokenValidationParameters validationParameters)

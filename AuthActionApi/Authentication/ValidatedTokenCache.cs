@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -56,13 +57,14 @@ internal sealed class ValidatedTokenCache : IDisposable
     public long Misses => Interlocked.Read(ref _misses);
 
     /// <summary>Whether an entry for this token is held and not expired, without counting a lookup.</summary>
-    public bool Contains(string token) => _entries.TryGetValue(token, out _);
+    public bool Contains(string token) => _entries.TryGetValue(token.AsSpan(), out _);
 
     /// <summary>
-    /// A fresh result for a token validated before: the same parsed token, and a new copy of its identity, so
-    /// nothing one request does to its principal reaches another.
+    /// A token validated before, with a new copy of its identity and of its authentication properties, so
+    /// nothing one request does to its principal reaches another. Looked up by the characters themselves: a
+    /// token read straight out of a request header is never copied into a string of its own.
     /// </summary>
-    public bool TryGet(string token, [NotNullWhen(true)] out TokenValidationResult? result)
+    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out CachedToken? hit)
     {
         // The key check catches a key set replaced after this entry was stored, and a tenant that put new
         // key material under an old kid: either way the token is validated again against what is published now.
@@ -73,18 +75,12 @@ internal sealed class ValidatedTokenCache : IDisposable
             && ReferenceEquals(key, entry.SigningKey))
         {
             Interlocked.Increment(ref _hits);
-            result = new TokenValidationResult
-            {
-                IsValid = true,
-                SecurityToken = entry.Token,
-                ClaimsIdentity = Copy(entry.Identity),
-                Issuer = entry.Token.Issuer,
-            };
+            hit = new CachedToken(entry.Token, Copy(entry.Identity), entry.Properties.Clone());
             return true;
         }
 
         Interlocked.Increment(ref _misses);
-        result = null;
+        hit = null;
         return false;
     }
 
@@ -106,7 +102,9 @@ internal sealed class ValidatedTokenCache : IDisposable
         }
 
         // A copy taken now: the identity in the result goes to this request, which may add claims to it.
-        var entry = new Entry(jwt, kid, signingKey, Copy(result.ClaimsIdentity));
+        // Properties as JwtBearer sets them after a full validation, formatted once here rather than on every hit.
+        var properties = new AuthenticationProperties { ExpiresUtc = expiresAt, IssuedUtc = SafeDateTime(jwt.ValidFrom) };
+        var entry = new Entry(jwt, kid, signingKey, Copy(result.ClaimsIdentity), properties);
         var eviction = _evictionByKid.GetOrAdd(kid, static _ => new CancellationTokenSource());
         using (var cacheEntry = _entries.CreateEntry(token))
         {
@@ -152,5 +150,12 @@ internal sealed class ValidatedTokenCache : IDisposable
     private static ClaimsIdentity Copy(ClaimsIdentity identity) =>
         identity is CaseSensitiveClaimsIdentity ? new CaseSensitiveClaimsIdentity(identity) : identity.Clone();
 
-    private sealed record Entry(JsonWebToken Token, string Kid, SecurityKey SigningKey, ClaimsIdentity Identity);
+    /// <summary>JwtBearer's reading of a JWT date: DateTime.MinValue means the claim is absent.</summary>
+    private static DateTimeOffset? SafeDateTime(DateTime value) =>
+        value == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    /// <summary>A cache hit: the parsed token, and an identity and properties of the caller's own.</summary>
+    public sealed record CachedToken(JsonWebToken Token, ClaimsIdentity Identity, AuthenticationProperties Properties);
+
+    private sealed record Entry(JsonWebToken Token, string Kid, SecurityKey SigningKey, ClaimsIdentity Identity, AuthenticationProperties Properties);
 }
