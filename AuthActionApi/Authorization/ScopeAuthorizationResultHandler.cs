@@ -17,7 +17,11 @@ internal sealed partial class ScopeAuthorizationResultHandler(
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        // Allowed requests, every authorized call, go straight on: no state machine wrapped around the rest of the pipeline.
+        authorizeResult.Succeeded ? next(context) : HandleRefusalAsync(next, context, policy, authorizeResult);
+
+    private async Task HandleRefusalAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         // The default forbids through the authentication scheme (403, JwtBearer's Forbidden event); the body is ours.
         await _default.HandleAsync(next, context, policy, authorizeResult);
