@@ -117,7 +117,7 @@ public sealed class SwaggerDocumentTests
 
         localTenant.GetProperty("type").GetString().Should().Be("oauth2");
         localTenant.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString()
-            .Should().Be(new Uri(_localTenantApi.Address, "/oauth2/m2m/token").AbsoluteUri);
+            .Should().Be("/oauth2/m2m/token", "relative, so Swagger UI posts to whichever host name the page was opened at");
     }
 
     [Test]

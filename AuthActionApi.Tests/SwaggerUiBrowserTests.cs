@@ -54,7 +54,7 @@ public sealed class SwaggerUiBrowserTests
         // Swagger UI must work offline: anything it asks of another host is refused and fails the test.
         await _context.RouteAsync("**/*", async route =>
         {
-            if (new Uri(route.Request.Url).Authority == _api.Address.Authority)
+            if (new Uri(route.Request.Url).Port == _api.Address.Port && new Uri(route.Request.Url).IsLoopback)
             {
                 await route.ContinueAsync();
             }
@@ -125,6 +125,22 @@ public sealed class SwaggerUiBrowserTests
         await Assertions.Expect(response.Locator(".response-col_status")).ToHaveTextAsync("200");
         await ShouldShowProtectedMessageAsync(response);
         await Assertions.Expect(_swagger.Operation("/protected").Locator(".curl-command")).ToContainTextAsync("Authorization: Bearer ey");
+    }
+
+    [Test]
+    public async Task TryItOut_PageOpenedAtLocalhostWhileAppIsAt127001_LocalTenantClientCredentialsStillWork()
+    {
+        // The app calls itself 127.0.0.1 (LocalTenant:Address); a user opens the page as localhost. Both name the
+        // same server, but an absolute token URL on the other name would make the token request cross-origin.
+        var localhost = new UriBuilder(_api.Address) { Host = "localhost" }.Uri;
+        await _swagger.OpenAsync(localhost);
+
+        await _swagger.AuthorizeWithLocalTenantAsync();
+        await _swagger.CloseAuthorizeDialogAsync();
+        var response = await _swagger.TryItOutAsync("/protected");
+
+        await Assertions.Expect(response.Locator(".response-col_status")).ToHaveTextAsync("200");
+        await ShouldShowProtectedMessageAsync(response);
     }
 
     // Swagger UI pretty-prints the body it shows, so the shown text is read back as JSON rather than compared as text.

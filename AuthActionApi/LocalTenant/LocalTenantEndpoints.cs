@@ -13,6 +13,9 @@ namespace AuthActionApi.LocalTenant;
 /// </summary>
 internal static class LocalTenantEndpoints
 {
+    /// <summary>AuthAction's machine-to-machine token endpoint, relative to the tenant's address.</summary>
+    public const string TokenPath = "/oauth2/m2m/token";
+
     private static readonly string[] s_grantTypes = ["client_credentials"];
     private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256];
 
@@ -31,7 +34,7 @@ internal static class LocalTenantEndpoints
             grant_types_supported = s_grantTypes,
             id_token_signing_alg_values_supported = s_algorithms,
         }));
-        tenant.MapPost("/oauth2/m2m/token", IssueTokenAsync);
+        tenant.MapPost(TokenPath, IssueTokenAsync);
         tenant.MapPost("/oauth/token", IssueTokenAsync);
         return app;
     }

@@ -55,7 +55,9 @@ internal sealed class ConfigureApiDocument(
                 {
                     ClientCredentials = new OpenApiOAuthFlow
                     {
-                        TokenUrl = tokenEndpoint,
+                        // Relative: Swagger UI posts to the host the page was opened at, the app itself, so a page
+                        // opened at 127.0.0.1 while the app calls itself localhost is not a cross-origin request.
+                        TokenUrl = new Uri(LocalTenantEndpoints.TokenPath, UriKind.Relative),
                         Scopes = new Dictionary<string, string>(),
                     },
                 },
