@@ -152,11 +152,17 @@ parse_wrk() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-run_round() { # target duration
-  local target=$1 duration=$2 server=$api path=$1 auth=()
+# "steal total" CPU ticks from /proc/stat: on a virtual machine, steal is time the host gave to someone else.
+cpu_ticks() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
+run_round() { # target duration; also leaves the round's steal percentage in $work/steal
+  local target=$1 duration=$2 server=$api path=$1 auth=() steal0 total0 steal1 total1
   if [[ $target == base-* ]]; then server=$base path=${target#base-}; fi
   if [[ $path == protected ]]; then auth=(-H "Authorization: Bearer $token"); fi
+  read -r steal0 total0 <<<"$(cpu_ticks)"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "${auth[@]}" "$server/$path" | parse_wrk
+  read -r steal1 total1 <<<"$(cpu_ticks)"
+  awk -v s=$(( steal1 - steal0 )) -v t=$(( total1 - total0 )) 'BEGIN { printf "%.1f\n", (t > 0 ? 100 * s / t : 0) }' >"$work/steal"
 }
 
 # Warm-up: JIT tiering and connection pools, not measured.
@@ -167,6 +173,7 @@ done
 fetches_before=$(jwks_fetches)
 for target in "${targets[@]}"; do : >"$work/$target.txt"; done
 : >"$work/ratios.txt"
+: >"$work/steals.txt"
 for (( round = 1; round <= ROUNDS; round++ )); do
   # Alternate the order, so no target always gets the warmer (or noisier) slot.
   order=("${targets[@]}")
@@ -178,7 +185,9 @@ for (( round = 1; round <= ROUNDS; round++ )); do
     result=$(run_round "$target" "$DURATION")
     echo "$result" >>"$work/$target.txt"
     read -r rps p50 p99 bad <<<"$result"
-    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad"
+    steal=$(cat "$work/steal")
+    echo "$steal" >>"$work/steals.txt"
+    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad, CPU stolen by the host $steal%"
     [[ $bad == 0 ]] || { log "$target answered errors under load"; exit 1; }
   done
   # The two endpoints of one round ran back to back: their ratio is what this round says about the cost
@@ -240,4 +249,9 @@ if [[ $BASELINE == 1 ]]; then
 fi
 printf 'protected/public (median of per-round ratios): throughput %s, p99 %s; JWKS fetches during the rounds %s; peak RSS %s MB; first 200 after %s ms\n\n' \
   "$ratio" "$p99_ratio" "$fetches_steady" "$peak_rss_mb" "$first_200_ms" >&2
-echo "SUMMARY public=${pub_rps}req/s p50=${pub_p50}ms p99=${pub_p99}ms | protected=${pro_rps}req/s p50=${pro_p50}ms p99=${pro_p99}ms | ratio=${ratio} p99_ratio=${p99_ratio} | jwks_fetches=${fetches_steady} | peak_rss=${peak_rss_mb}MB | first_200=${first_200_ms}ms${flood_summary}${baseline_summary}"
+# How much CPU the host took away during the measured rounds: a round that lost a lot says more about the
+# neighbours than about the API, and so does the ratio of its pair. A low figure proves less: neighbours also
+# slow a round through shared caches and memory, which no counter in the guest shows.
+steal_max=$(sort -g "$work/steals.txt" | tail -n 1)
+log "CPU stolen by the host per round: $(tr '\n' ' ' <"$work/steals.txt")(percent)"
+echo "SUMMARY public=${pub_rps}req/s p50=${pub_p50}ms p99=${pub_p99}ms | protected=${pro_rps}req/s p50=${pro_p50}ms p99=${pro_p99}ms | ratio=${ratio} p99_ratio=${p99_ratio} | jwks_fetches=${fetches_steady} | peak_rss=${peak_rss_mb}MB | first_200=${first_200_ms}ms | steal_max=${steal_max}%${flood_summary}${baseline_summary}"
