@@ -54,28 +54,30 @@ internal sealed partial class AuthActionJwtBearerEvents(
         var raised = TokenValidated(validated);
         if (!raised.IsCompletedSuccessfully)
         {
-            return AnswerAfterAsync(raised, context, validated);
+            return AnswerAfterAsync(raised, context, validated, hit.Token.EncodedToken);
         }
 
-        Answer(context, validated);
+        Answer(context, validated, hit.Token.EncodedToken);
         return Task.CompletedTask;
     }
 
-    private static async Task AnswerAfterAsync(Task raised, MessageReceivedContext context, TokenValidatedContext validated)
+    private static async Task AnswerAfterAsync(Task raised, MessageReceivedContext context, TokenValidatedContext validated, string token)
     {
         await raised;
-        Answer(context, validated);
+        Answer(context, validated, token);
     }
 
-    /// <summary>What JwtBearer does once TokenValidated has run: its result if it set one, else success.</summary>
-    private static void Answer(MessageReceivedContext context, TokenValidatedContext validated)
+    /// <summary>
+    /// What JwtBearer does once TokenValidated has run: its result if it set one, else success (saving
+    /// <paramref name="token"/>, the cached token's own string, when SaveToken is on).
+    /// </summary>
+    private static void Answer(MessageReceivedContext context, TokenValidatedContext validated, string token)
     {
         switch (validated.Result)
         {
             case null:
                 if (context.Options.SaveToken)
                 {
-                    var token = context.Request.Headers.Authorization.ToString()[BearerPrefix.Length..].Trim();
                     validated.Properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
                 }
 
