@@ -1,3 +1,5 @@
+using AuthActionApi.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
 
@@ -20,7 +22,18 @@ public static class SerilogExtensions
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext(),
             preserveStaticLogger: true);
+        CacheLoggersByCategory(builder.Services);
         return builder;
+    }
+
+    /// <summary>Wraps the <see cref="ILoggerFactory"/> Serilog registered in <see cref="CategoryCachingLoggerFactory"/>.</summary>
+    private static void CacheLoggersByCategory(IServiceCollection services)
+    {
+        var serilog = services.Last(d => d.ServiceType == typeof(ILoggerFactory));
+        var create = serilog.ImplementationFactory
+            ?? throw new InvalidOperationException($"Expected Serilog to register {nameof(ILoggerFactory)} through a factory, found {serilog}.");
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(
+            provider => new CategoryCachingLoggerFactory((ILoggerFactory)create(provider))));
     }
 
     /// <summary>
