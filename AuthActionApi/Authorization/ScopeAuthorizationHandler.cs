@@ -7,8 +7,7 @@ internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequ
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        var granted = ScopeClaims.GrantedTo(context.User);
-        if (requirement.Scopes.All(granted.Contains))
+        if (ScopeClaims.GrantsAll(context.User, requirement.Scopes))
         {
             context.Succeed(requirement);
         }
