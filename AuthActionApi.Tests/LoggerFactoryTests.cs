@@ -8,26 +8,9 @@ namespace AuthActionApi.Tests;
 /// The app's logger factory hands out one logger per category (ASP.NET Core asks for one on every request), and a
 /// logger handed out twice still writes through Serilog with its own category and that category's level.
 /// </summary>
-public sealed partial class LoggerFactoryTests
+public sealed partial class LoggerFactoryTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
-    private ILoggerFactory Loggers => _api.Services.GetRequiredService<ILoggerFactory>();
+    private ILoggerFactory Loggers => Api.Services.GetRequiredService<ILoggerFactory>();
 
     [Test]
     public void CreateLogger_SameCategoryTwice_ReturnsTheSameLogger()
@@ -48,7 +31,7 @@ public sealed partial class LoggerFactoryTests
 
         Log.Written(logger, 42);
 
-        var written = _api.Logs.From("AuthActionApi.Tests.Written").Should().ContainSingle().Subject;
+        var written = Api.Logs.From("AuthActionApi.Tests.Written").Should().ContainSingle().Subject;
         written.RenderMessage().Should().Be("Written 42");
     }
 
@@ -63,7 +46,7 @@ public sealed partial class LoggerFactoryTests
         Log.AtWarning(logger);
 
         logger.IsEnabled(LogLevel.Information).Should().BeFalse();
-        _api.Logs.From("Microsoft.AuthActionApiTests").Select(e => e.RenderMessage()).Should().Equal("At the category's level");
+        Api.Logs.From("Microsoft.AuthActionApiTests").Select(e => e.RenderMessage()).Should().Equal("At the category's level");
     }
 
     private static partial class Log
