@@ -13,7 +13,7 @@ internal sealed class CategoryCachingLoggerFactory(ILoggerFactory inner) : ILogg
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
     public ILogger CreateLogger(string categoryName) =>
-        _loggers.TryGetValue(categoryName, out var logger) ? logger : _loggers.GetOrAdd(categoryName, inner.CreateLogger(categoryName));
+        _loggers.GetOrAdd(categoryName, static (name, factory) => factory.CreateLogger(name), inner);
 
     public void AddProvider(ILoggerProvider provider)
     {
