@@ -41,4 +41,10 @@ public sealed class AuthActionOptions
 
     /// <summary>Where the tenant publishes its signing keys: <c>https://{domain}/.well-known/jwks.json</c>.</summary>
     public Uri JwksUri => new(Authority, ".well-known/jwks.json");
+
+    /// <summary>AuthAction's machine-to-machine token endpoint, relative to the tenant's address.</summary>
+    public const string TokenPath = "/oauth2/m2m/token";
+
+    /// <summary>Where machine clients get tokens: <c>https://{domain}/oauth2/m2m/token</c>.</summary>
+    public Uri TokenEndpoint => new(Authority, TokenPath.TrimStart('/'));
 }

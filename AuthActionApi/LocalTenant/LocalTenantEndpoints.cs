@@ -13,9 +13,6 @@ namespace AuthActionApi.LocalTenant;
 /// </summary>
 internal static class LocalTenantEndpoints
 {
-    /// <summary>AuthAction's machine-to-machine token endpoint, relative to the tenant's address.</summary>
-    public const string TokenPath = "/oauth2/m2m/token";
-
     private static readonly string[] s_grantTypes = ["client_credentials"];
     private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256];
 
@@ -30,11 +27,11 @@ internal static class LocalTenantEndpoints
         {
             issuer = options.Value.Issuer,
             jwks_uri = options.Value.JwksUri.AbsoluteUri,
-            token_endpoint = new Uri(options.Value.Authority, "oauth2/m2m/token").AbsoluteUri,
+            token_endpoint = options.Value.TokenEndpoint.AbsoluteUri,
             grant_types_supported = s_grantTypes,
             id_token_signing_alg_values_supported = s_algorithms,
         }));
-        tenant.MapPost(TokenPath, IssueTokenAsync);
+        tenant.MapPost(AuthActionOptions.TokenPath, IssueTokenAsync);
         tenant.MapPost("/oauth/token", IssueTokenAsync);
         return app;
     }

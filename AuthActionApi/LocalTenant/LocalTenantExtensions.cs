@@ -44,7 +44,7 @@ public static partial class LocalTenantExtensions
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthActionApi.LocalTenant");
             var curl = client is null
                 ? "(add a client under LocalTenant:Clients to get tokens)"
-                : $"curl -s -X POST {api.Authority}oauth2/m2m/token -H 'Content-Type: application/json' "
+                : $"curl -s -X POST {api.TokenEndpoint} -H 'Content-Type: application/json' "
                   + $"-d '{{\"client_id\":\"{client.ClientId}\",\"client_secret\":\"{client.ClientSecret}\",\"audience\":\"{api.Audience}\",\"grant_type\":\"client_credentials\"}}'";
             Log.LocalTenantRunning(logger, api.Authority, api.Issuer, api.Audience!, curl);
         });

@@ -25,7 +25,7 @@ internal sealed class ConfigureApiDocument(
     public void Configure(SwaggerGenOptions options)
     {
         var api = authAction.Value;
-        var tokenEndpoint = new Uri(api.Authority, "oauth2/m2m/token");
+        var tokenEndpoint = api.TokenEndpoint;
         var localTenantActive = LocalTenantMode.IsActive(configuration, environment);
 
         options.SwaggerDoc(DocumentName, new OpenApiInfo
@@ -57,7 +57,7 @@ internal sealed class ConfigureApiDocument(
                     {
                         // Relative: Swagger UI posts to the host the page was opened at, the app itself, so a page
                         // opened at 127.0.0.1 while the app calls itself localhost is not a cross-origin request.
-                        TokenUrl = new Uri(LocalTenantEndpoints.TokenPath, UriKind.Relative),
+                        TokenUrl = new Uri(AuthActionOptions.TokenPath, UriKind.Relative),
                         Scopes = new Dictionary<string, string>(),
                     },
                 },
