@@ -1,6 +1,8 @@
 using AuthActionApi.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 using Serilog.Events;
@@ -15,16 +17,21 @@ namespace AuthActionApi.Tests.Support;
 /// <param name="settings">Settings on top of the app's own, as configuration keys.</param>
 /// <param name="environment">The hosting environment.</param>
 /// <param name="configureTenant">False to leave AuthAction:Domain and :Audience to <paramref name="settings"/> or the environment.</param>
+/// <param name="services">Registrations of a test's own, after the app's: a hook, a handler, a second scheme.</param>
 public sealed class ApiFactory(
     TestTenant tenant,
     IReadOnlyDictionary<string, string?>? settings = null,
     string environment = "Production",
-    bool configureTenant = true)
+    bool configureTenant = true,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public CollectedLogs Logs { get; } = new();
 
     public TestTenant Tenant { get; } = tenant;
+
+    /// <summary>A container of the test's own, as Autofac's or any <see cref="IServiceProviderFactory{T}"/> plugs in.</summary>
+    public IServiceProviderFactory<IServiceCollection>? ServiceProviderFactory { get; init; }
 
     /// <summary>Waits until the API has loaded the tenant's keys, as a readiness probe would.</summary>
     public Task WaitForKeysAsync(TimeSpan? timeout = null)
@@ -61,6 +68,20 @@ public sealed class ApiFactory(
         }
 
         // The app's own Serilog sinks stay; this one lets a test read what was logged.
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        builder.ConfigureServices(registrations => registrations.AddSingleton<ILogEventSink>(Logs));
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        if (ServiceProviderFactory is not null)
+        {
+            builder.UseServiceProviderFactory(ServiceProviderFactory);
+        }
+
+        return base.CreateHost(builder);
     }
 }

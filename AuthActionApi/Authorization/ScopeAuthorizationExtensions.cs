@@ -1,6 +1,5 @@
 using AuthActionApi.Authorization;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,12 +22,6 @@ public static class ScopeAuthorizationExtensions
 
         // Replaces the default result handler, which it wraps; the last registration is the one resolved.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeAuthorizationResultHandler>();
-
-        // Replaces the default evaluator. Whether its shortcut may be used is read from the registrations once the
-        // container is built, so handlers or services added after this call are seen too.
-        services.AddSingleton<IPolicyEvaluator>(provider => new KnownRequirementsPolicyEvaluator(
-            KnownRequirementsPolicyEvaluator.OnlyKnownAuthorization(services),
-            provider.GetRequiredService<ILogger<DefaultAuthorizationService>>()));
         return services;
     }
 }
