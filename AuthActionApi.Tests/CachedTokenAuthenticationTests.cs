@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using AuthActionApi.Authentication;
@@ -5,24 +6,24 @@ using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Tests;
 
 /// <summary>
 /// A token found in the cache is answered before JwtBearer parses it. These tests hold that shortcut to what a
-/// full validation gives: the same ticket, the OnTokenValidated event with its outcome obeyed, a principal and
-/// properties of the request's own, and the saved token when SaveToken is on.
+/// full validation gives: the same ticket, your own JwtBearer events run and obeyed (<c>OnMessageReceived</c>,
+/// <c>OnTokenValidated</c>), a principal and properties of the request's own, the saved token when SaveToken is on,
+/// and entries that never cross from one authentication scheme to another. A test that needs a hook of its own
+/// builds a host with it.
 /// </summary>
 public sealed class CachedTokenAuthenticationTests : ApiFixture
 {
-    private ValidatedTokenCache Cache => Api.Services.GetRequiredService<ValidatedTokenCache>();
+    private const string PartnerScheme = "partner";
+    private const string PartnerAudience = "https://partner.example";
 
-    private AuthActionJwtBearerEvents Events => Api.Services.GetRequiredService<AuthActionJwtBearerEvents>();
-
-    [TearDown]
-    public void ResetEvents() => Events.OnTokenValidated = _ => Task.CompletedTask;
+    private TokenCacheCounters Cache => new(Api.Services);
 
     [Test]
     public async Task AuthenticateAsync_CacheHit_GivesTheSameTicketAsAFullValidation()
@@ -44,40 +45,49 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     }
 
     [Test]
-    public async Task GetProtected_CachedTokenFailedByOnTokenValidated_Returns401()
+    public async Task GetProtected_CachedTokenRevokedInOnTokenValidated_Returns401()
     {
-        var token = Tenant.Token().Unique().Build();
-        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
-        Cache.Contains(token).Should().BeTrue("the token must be in the cache for this test to mean anything");
-        Events.OnTokenValidated = context =>
+        var revoked = new ConcurrentDictionary<string, bool>();
+        await using var api = WithHook(options => options.Events.OnTokenValidated = context =>
         {
-            context.Fail("This token was revoked.");
+            if (revoked.ContainsKey(((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)context.SecurityToken).Id))
+            {
+                context.Fail("This token was revoked.");
+            }
+
             return Task.CompletedTask;
-        };
-        var hitsBefore = Cache.Hits;
+        });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var jti = Guid.NewGuid().ToString("N");
+        var token = Tenant.Token().Claim("jti", jti).Build();
+        (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var cache = new TokenCacheCounters(api.Services);
+        var hitsBefore = cache.Hits;
 
-        var response = await Client.GetWithTokenAsync("/protected", token);
+        revoked[jti] = true;
+        var response = await client.GetWithTokenAsync("/protected", token);
 
-        (Cache.Hits - hitsBefore).Should().Be(1);
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().StartWith("Bearer error=\"invalid_token\"");
+        (cache.Hits - hitsBefore).Should().Be(1, "the revoked token is still cached; the hook refuses it all the same");
+        await response.ShouldBeRefusedAsync(Refusal.Invalid);
     }
 
     [Test]
     public async Task AuthenticateAsync_ClaimAddedByOnTokenValidated_StaysWithItsRequest()
     {
-        var token = Tenant.Token().Unique().Build();
-        Events.OnTokenValidated = context =>
+        await using var api = WithHook(options => options.Events.OnTokenValidated = context =>
         {
             ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim("added", "once"));
             context.Properties.Items["added"] = "once";
             return Task.CompletedTask;
-        };
+        });
+        await api.WaitForKeysAsync();
+        var token = Tenant.Token().Unique().Build();
 
         var results = new List<AuthenticateResult>();
         for (var i = 0; i < 3; i++)
         {
-            results.Add(await AuthenticateAsync(Api.Services, token));
+            results.Add(await AuthenticateAsync(api.Services, token));
         }
 
         results.Should().AllSatisfy(result =>
@@ -85,7 +95,8 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             result.Principal!.FindAll("added").Should().ContainSingle();
             result.Properties!.Items["added"].Should().Be("once");
         });
-        Cache.TryGet(token, out var next).Should().BeTrue();
+        var cache = api.Services.GetRequiredService<ValidatedTokenCache>();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var next).Should().BeTrue();
         next!.Identity.FindAll("added").Should().BeEmpty();
         next.Properties.Items.Should().NotContainKey("added");
     }
@@ -95,11 +106,12 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     {
         var token = Tenant.Token().Unique().Build();
         (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var cache = Api.Services.GetRequiredService<ValidatedTokenCache>();
 
-        Cache.TryGet(token, out var first).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var first).Should().BeTrue();
         first!.Identity.AddClaim(new Claim("scope", "admin:everything"));
         first.Properties.Items["tampered"] = "yes";
-        Cache.TryGet(token, out var second).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var second).Should().BeTrue();
 
         second!.Identity.Should().NotBeSameAs(first.Identity);
         second.Identity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
@@ -111,10 +123,10 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task AuthenticateAsync_CacheHitWithSaveToken_SavesTheToken()
     {
-        await using var api = Api.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.SaveToken = true)));
+        await using var api = WithHook(options => options.SaveToken = true);
+        await api.WaitForKeysAsync();
         var token = Tenant.Token().Unique().Build();
-        var cache = api.Services.GetRequiredService<ValidatedTokenCache>();
+        var cache = new TokenCacheCounters(api.Services);
 
         var full = await AuthenticateAsync(api.Services, token);
         var hitsBefore = cache.Hits;
@@ -125,13 +137,141 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         cached.Properties!.GetTokenValue("access_token").Should().Be(token);
     }
 
+    [Test]
+    public async Task GetScoped_TokenSuppliedByOnMessageReceived_IsHonouredFullAndCached()
+    {
+        var calls = 0;
+        await using var api = WithHook(options => options.Events.OnMessageReceived = context =>
+        {
+            Interlocked.Increment(ref calls);
+            // As a SignalR hub does: a token in the query string, on this one route only.
+            if (context.Request.Path == "/protected/scoped" && context.Request.Query["access_token"] is [{ } token])
+            {
+                context.Token = token;
+            }
+
+            return Task.CompletedTask;
+        });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var cache = new TokenCacheCounters(api.Services);
+        var query = "?access_token=" + Uri.EscapeDataString(Tenant.Token().Unique().Build());
+
+        var full = await client.GetAsync("/protected/scoped" + query);
+        var hitsBefore = cache.Hits;
+        var cached = await client.GetAsync("/protected/scoped" + query);
+        var elsewhere = await client.GetAsync("/protected" + query);
+
+        full.StatusCode.Should().Be(HttpStatusCode.OK);
+        cached.StatusCode.Should().Be(HttpStatusCode.OK);
+        (cache.Hits - hitsBefore).Should().Be(1, "the token from OnMessageReceived is looked up in the cache too");
+        elsewhere.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the API's default never reads a token from the query string");
+        elsewhere.WwwAuthenticate().Should().Be("Bearer");
+        calls.Should().Be(3, "your OnMessageReceived runs on every request, cached token or not");
+    }
+
+    [Test]
+    public async Task GetProtected_OnMessageReceivedFailsACachedToken_Returns401()
+    {
+        await using var api = WithHook(options => options.Events.OnMessageReceived = context =>
+        {
+            if (context.Request.Headers.ContainsKey("X-Blocked-Client"))
+            {
+                context.Fail("This client is blocked.");
+            }
+
+            return Task.CompletedTask;
+        });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var token = Tenant.Token().Unique().Build();
+        (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/protected");
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add("X-Blocked-Client", "yes");
+
+        var response = await client.SendAsync(request);
+
+        await response.ShouldBeRefusedAsync(Refusal.Invalid);
+    }
+
+    [Test]
+    public async Task AuthenticateAsync_TokenCachedForOneSchemeOnAnotherAudience_IsRefusedThere()
+    {
+        await using var api = WithPartnerScheme();
+        await api.WaitForKeysAsync();
+        var token = Tenant.Token().Unique().Build();
+
+        var main = await AuthenticateAsync(api.Services, token);
+        var mainAgain = await AuthenticateAsync(api.Services, token);
+        var partner = await AuthenticateAsync(api.Services, token, PartnerScheme);
+
+        main.Succeeded.Should().BeTrue();
+        mainAgain.Succeeded.Should().BeTrue();
+        partner.Succeeded.Should().BeFalse("a token for this API's audience is not one for the partner's");
+        TokenRejection.Describe(partner.Failure!).Should().Be(Refusal.InvalidAudience);
+    }
+
+    [Test]
+    public async Task AuthenticateAsync_PartnerTokenOnItsOwnScheme_IsAcceptedAndCachedThere()
+    {
+        await using var api = WithPartnerScheme();
+        await api.WaitForKeysAsync();
+        var token = Tenant.Token().Unique().Audience(PartnerAudience).Build();
+        var cache = new TokenCacheCounters(api.Services);
+
+        var partner = await AuthenticateAsync(api.Services, token, PartnerScheme);
+        var hitsBefore = cache.Hits;
+        var partnerAgain = await AuthenticateAsync(api.Services, token, PartnerScheme);
+        var main = await AuthenticateAsync(api.Services, token);
+
+        partner.Succeeded.Should().BeTrue();
+        partnerAgain.Succeeded.Should().BeTrue();
+        (cache.Hits - hitsBefore).Should().Be(1, "the partner scheme has entries of its own");
+        main.Succeeded.Should().BeFalse();
+        TokenRejection.Describe(main.Failure!).Should().Be(Refusal.InvalidAudience);
+    }
+
+    [Test]
+    public async Task Start_EventsObjectReplaced_FailsNamingTheFix()
+    {
+        await using var api = WithHook(options => options.Events = new JwtBearerEvents());
+
+        api.StartupFailures().Should().ContainSingle().Which.Should()
+            .StartWith("JwtBearerOptions.Events of the 'Bearer' scheme was replaced").And.Contain("options.Events.OnTokenValidated");
+    }
+
+    /// <summary>A host of its own whose Bearer scheme has your delegates set the documented way, after the app's set-up.</summary>
+    private ApiFactory WithHook(Action<JwtBearerOptions> configure) =>
+        new(Tenant, services: services => services.PostConfigure(JwtBearerDefaults.AuthenticationScheme, configure));
+
+    /// <summary>
+    /// A second JwtBearer scheme for a partner's audience that reuses this app's token handler and events, as a team
+    /// that accepts tokens for two APIs would set it up.
+    /// </summary>
+    private ApiFactory WithPartnerScheme() => new(Tenant, services: services =>
+    {
+        services.AddAuthentication().AddJwtBearer(PartnerScheme);
+        services.AddOptions<JwtBearerOptions>(PartnerScheme).Configure<IServiceProvider>((options, provider) =>
+        {
+            // Resolved here, not injected: the monitor's factory would otherwise depend on this very configuration.
+            var main = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+            options.MapInboundClaims = false;
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(provider.GetRequiredService<AuthActionTokenHandler>());
+            options.Events = ActivatorUtilities.CreateInstance<AuthActionJwtBearerEvents>(provider);
+            options.TokenValidationParameters = main.TokenValidationParameters.Clone();
+            options.TokenValidationParameters.ValidAudience = PartnerAudience;
+        });
+    });
+
     /// <summary>Authenticates one request carrying the token through the app's own authentication service.</summary>
-    private static async Task<AuthenticateResult> AuthenticateAsync(IServiceProvider services, string token)
+    private static async Task<AuthenticateResult> AuthenticateAsync(IServiceProvider services, string token, string scheme = JwtBearerDefaults.AuthenticationScheme)
     {
         await using var scope = services.CreateAsyncScope();
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Headers.Authorization = "Bearer " + token;
-        return await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        return await http.AuthenticateAsync(scheme);
     }
 
     /// <summary>Everything about a principal that code downstream can read.</summary>
@@ -141,5 +281,4 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             $"{identity.GetType().Name} {identity.AuthenticationType} name={identity.NameClaimType}:{identity.Name} role={identity.RoleClaimType}"),
         .. principal.Claims.Select(claim => $"{claim.Type}={claim.Value} ({claim.ValueType}, {claim.Issuer}, {claim.OriginalIssuer})"),
     ];
-
 }

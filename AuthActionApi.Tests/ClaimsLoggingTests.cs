@@ -1,10 +1,16 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using AuthActionApi.Tests.Support;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 
 namespace AuthActionApi.Tests;
 
-/// <summary>The OnTokenValidated handler logs who called with what, as structured data, and never the token itself.</summary>
+/// <summary>
+/// The OnTokenValidated handler logs the claims payload of every token it accepted, each claim with its JSON type,
+/// as one structured property; never a token it refused, never the token itself.
+/// </summary>
 public sealed class ClaimsLoggingTests
 {
     private const string ClaimsCategory = "AuthActionApi.TokenClaims";
@@ -18,23 +24,60 @@ public sealed class ClaimsLoggingTests
     public async Task StopTenantAsync() => await _tenant.DisposeAsync();
 
     [Test]
-    public async Task TokenValidated_InDevelopment_LogsTheClaimsAsProperties()
+    public async Task TokenValidated_InDevelopment_LogsTheClaimsPayloadWithItsJsonTypes()
     {
         await using var api = new ApiFactory(_tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var expires = DateTimeOffset.UtcNow.AddMinutes(30);
-        var token = _tenant.Token().Scope("read:messages write:messages").ExpiresAt(expires).Build();
+        var token = _tenant.Token().Scope("read:messages write:messages").ExpiresAt(expires)
+            .Claim("org_id", "org_42")
+            .Claim("permissions", new JsonArray("read:messages", "delete:messages"))
+            .Claim("email_verified", true)
+            .Claim("address", new JsonObject { ["country"] = "NL", ["floor"] = 3 })
+            .Build();
 
         (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var logged = api.Logs.From(ClaimsCategory).Should().ContainSingle().Subject;
         Scalar(logged, "Subject").Should().Be("test-client@clients");
-        Scalar(logged, "Issuer").Should().Be(_tenant.Issuer);
-        Scalar(logged, "ClientId").Should().Be("test-client");
-        Sequence(logged, "Audience").Should().Equal(_tenant.Audience);
-        Sequence(logged, "Scopes").Should().BeEquivalentTo("read:messages", "write:messages");
-        ((DateTime)((ScalarValue)logged.Properties["ExpiresAt"]).Value!).Should().Be(expires.UtcDateTime.AddTicks(-(expires.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)));
+        var claims = Dictionary(logged.Properties["Claims"]);
+        claims.Keys.Should().BeEquivalentTo("iss", "aud", "sub", "azp", "scope", "iat", "exp", "org_id", "permissions", "email_verified", "address");
+        ((ScalarValue)claims["iss"]).Value.Should().Be(_tenant.Issuer);
+        ((ScalarValue)claims["scope"]).Value.Should().Be("read:messages write:messages", "scope is one space-separated string, as the token carries it");
+        ((ScalarValue)claims["exp"]).Value.Should().Be(expires.ToUnixTimeSeconds(), "a NumericDate stays a number");
+        ((ScalarValue)claims["org_id"]).Value.Should().Be("org_42");
+        ((ScalarValue)claims["email_verified"]).Value.Should().Be(true);
+        ((SequenceValue)claims["permissions"]).Elements.Select(e => ((ScalarValue)e).Value).Should().Equal("read:messages", "delete:messages");
+        var address = Dictionary(claims["address"]);
+        ((ScalarValue)address["country"]).Value.Should().Be("NL");
+        ((ScalarValue)address["floor"]).Value.Should().Be(3L);
+    }
+
+    [Test]
+    public async Task TokenValidated_TokenRevokedInOnTokenValidated_IsNeverLoggedAsValidated()
+    {
+        await using var api = new ApiFactory(_tenant, environment: "Development", services: services =>
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events.OnTokenValidated = context =>
+            {
+                if (context.Principal!.HasClaim("org_id", "revoked-org"))
+                {
+                    context.Fail("This organisation was revoked.");
+                }
+
+                return Task.CompletedTask;
+            }));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var token = _tenant.Token().Unique().Claim("org_id", "revoked-org").Build();
+
+        var full = await client.GetWithTokenAsync("/protected", token);
+        var again = await client.GetWithTokenAsync("/protected", token);
+
+        await full.ShouldBeRefusedAsync(Refusal.Invalid);
+        await again.ShouldBeRefusedAsync(Refusal.Invalid);
+        api.Logs.From(ClaimsCategory).Should().BeEmpty("a token OnTokenValidated refused was never validated");
+        api.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Refused an access token", StringComparison.Ordinal)).Should().Be(2);
     }
 
     [Test]
@@ -70,6 +113,6 @@ public sealed class ClaimsLoggingTests
     private static string? Scalar(LogEvent logEvent, string name) =>
         ((ScalarValue)logEvent.Properties[name]).Value as string;
 
-    private static IEnumerable<string?> Sequence(LogEvent logEvent, string name) =>
-        ((SequenceValue)logEvent.Properties[name]).Elements.Select(e => ((ScalarValue)e).Value as string);
+    private static Dictionary<string, LogEventPropertyValue> Dictionary(LogEventPropertyValue value) =>
+        ((DictionaryValue)value).Elements.ToDictionary(pair => (string)pair.Key.Value!, pair => pair.Value);
 }

@@ -1,36 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using AuthActionApi.Tests.Support;
 using Serilog.Events;
 
 namespace AuthActionApi.Tests;
 
 /// <summary>
-/// The request log as production ships it: refusals and errors are logged, successful requests are not (they
-/// are the hot path), and an operator can turn them on with one setting.
+/// The request log as production ships it: errors and refusals are logged once each, successful requests are not
+/// (they are the hot path), and an operator can turn them on with one setting.
 /// </summary>
 public sealed class RequestLoggingTests : ApiFixture
 {
     private const string RequestLogCategory = "Serilog.AspNetCore.RequestLoggingMiddleware";
 
     [Test]
-    public async Task GetProtected_RefusedInProduction_IsLoggedAtInformation()
+    public async Task GetUnknownRoute_InProduction_IsLoggedAtInformation()
     {
-        var before = RequestLines(Api, "/protected").Count();
-        (await Client.GetWithTokenAsync("/protected", null)).Dispose();
+        var before = RequestLines(Api, "/no-such-route").Count();
+        (await Client.GetAsync("/no-such-route")).Dispose();
 
-        var line = await WaitForRequestLogAsync(Api, "/protected", before);
+        var line = await WaitForRequestLogAsync(Api, "/no-such-route", before);
 
         line.Level.Should().Be(LogEventLevel.Information);
-        line.Properties["StatusCode"].ToString().Should().Be("401");
+        line.Properties["StatusCode"].ToString().Should().Be("404");
+    }
+
+    [Test]
+    public async Task GetProtected_RefusedInProduction_IsLoggedOnceByTheRefusalItself()
+    {
+        var response = await Client.GetWithTokenAsync("/protected", null);
+        var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
+        // A 404 after it: once its request line is there, a line for the 401 would have been written too.
+        var before = RequestLines(Api, "/no-such-route").Count();
+        (await Client.GetAsync("/no-such-route")).Dispose();
+        await WaitForRequestLogAsync(Api, "/no-such-route", before);
+
+        var lines = Api.Logs.Events.Where(e => e.Properties.TryGetValue("TraceId", out var id) && id.ToString() == $"\"{traceId}\"").ToList();
+        lines.Should().ContainSingle("the refusal's own line says everything the request line would").Which.Level.Should().Be(LogEventLevel.Information);
+        lines[0].RenderMessage().Should().StartWith("Refused \"GET\" \"/protected\": no access token");
     }
 
     [Test]
     public async Task GetPublic_SucceededInProduction_IsNotLogged()
     {
-        var before = RequestLines(Api, "/protected").Count();
         (await Client.GetWithTokenAsync("/public", null)).Dispose();
         // A refused request after it: once its line is there, the successful one would have been written too.
-        (await Client.GetWithTokenAsync("/protected", null)).Dispose();
-        await WaitForRequestLogAsync(Api, "/protected", before);
+        var before = RequestLines(Api, "/no-such-route").Count();
+        (await Client.GetAsync("/no-such-route")).Dispose();
+        await WaitForRequestLogAsync(Api, "/no-such-route", before);
 
         RequestLines(Api, "/public").Should().BeEmpty();
     }

@@ -1,7 +1,5 @@
 using System.Net;
-using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthActionApi.Tests;
 
@@ -13,7 +11,7 @@ public sealed class TokenCacheDisabledTests : ApiFixture
     [Test]
     public async Task GetProtected_SameTokenTwiceWithCacheDisabled_NeitherIsCached()
     {
-        var cache = Api.Services.GetRequiredService<ValidatedTokenCache>();
+        var cache = new TokenCacheCounters(Api.Services);
         var token = Tenant.Token().Build();
 
         var first = await Client.GetWithTokenAsync("/protected", token);
@@ -21,6 +19,6 @@ public sealed class TokenCacheDisabledTests : ApiFixture
 
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         second.StatusCode.Should().Be(HttpStatusCode.OK);
-        (cache.Count, cache.Hits, cache.Misses).Should().Be((0, 0L, 0L));
+        (cache.Entries, cache.Hits, cache.Misses).Should().Be((0L, 0L, 0L));
     }
 }

@@ -1,7 +1,5 @@
 using System.Net;
-using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthActionApi.Tests;
 
@@ -10,8 +8,8 @@ public sealed class TokenCacheLimitsTests : ApiFixture
 {
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = "2" };
 
-    /// <summary>The app's own cache, owned (and disposed) by its service provider.</summary>
-    private ValidatedTokenCache Cache => Api.Services.GetRequiredService<ValidatedTokenCache>();
+    /// <summary>The app's own cache, read through its public meter.</summary>
+    private TokenCacheCounters Cache => new(Api.Services);
 
     [Test]
     public async Task GetProtected_MoreTokensThanTheSizeLimit_AllAcceptedAndCacheStaysWithinLimit()
@@ -28,7 +26,7 @@ public sealed class TokenCacheLimitsTests : ApiFixture
 
         statuses.Should().AllSatisfy(status => status.Should().Be(HttpStatusCode.OK));
         (Cache.Hits - hitsBefore).Should().BePositive("the cache must hold something for the limit to mean anything");
-        Cache.Count.Should().BeLessThanOrEqualTo(2);
+        Cache.Entries.Should().BeLessThanOrEqualTo(2);
     }
 
     [TestCase("0")]

@@ -20,6 +20,7 @@ public static class Refusal
     public const string UnsupportedAlgorithm = "The signing algorithm is not supported";
     public const string UnsupportedHeader = "The token header is not supported";
     public const string Malformed = "The token is malformed";
+    public const string Invalid = "The token is invalid";
 
     /// <summary>The RFC 6750 challenge for a refused token.</summary>
     public static string Challenge(string description) =>

@@ -40,9 +40,10 @@ public static class AuthActionAuthenticationExtensions
 
         services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<AuthActionTokenHandler>();
-        services.AddSingleton<AuthActionJwtBearerEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AuthActionJwtBearerSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtBearerOptions>, AuthActionJwtBearerOptionsValidator>();
         return builder;
     }
 }

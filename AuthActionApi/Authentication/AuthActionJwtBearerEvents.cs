@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
-using AuthActionApi.Authorization;
+using System.Text.RegularExpressions;
 using AuthActionApi.Http;
+using AuthActionApi.Logging;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
@@ -11,36 +13,51 @@ using Microsoft.Net.Http.Headers;
 namespace AuthActionApi.Authentication;
 
 /// <summary>
-/// Answers a token the cache already validated before JwtBearer parses it, logs the claims of every validated
-/// token, and turns every refusal into an RFC 6750 challenge with a fixed <c>error_description</c> and an
-/// RFC 9457 problem body whose <c>traceId</c> matches the log line that holds the full reason.
+/// The JwtBearer events of the AuthAction scheme, and the one place that reads and writes
+/// <see cref="ValidatedTokenCache"/>. Each event runs your own delegate first (<c>options.Events.OnMessageReceived</c>,
+/// <c>OnTokenValidated</c>, <c>OnChallenge</c>) and obeys what it decided:
+/// <list type="bullet">
+/// <item><see cref="MessageReceived"/>: after your <c>OnMessageReceived</c> (which may supply <c>context.Token</c> or
+/// decide the result), a token the cache holds for this scheme is answered here, before JwtBearer copies it out of
+/// the header or parses it, with <see cref="TokenValidated"/>'s delegate raised as a full validation raises it.</item>
+/// <item><see cref="TokenValidated"/>: your <c>OnTokenValidated</c>, the place for checks of your own (a revocation
+/// list, a tenant allow-list); it runs for every request, cached or not. Once it has accepted the token, the token
+/// is cached and its claims payload logged.</item>
+/// <item><see cref="Challenge"/>: every refusal becomes an RFC 6750 challenge with a fixed <c>error_description</c>
+/// and an RFC 9457 problem body whose <c>traceId</c> matches the one log line that holds the full reason.</item>
+/// </list>
 /// </summary>
 internal sealed partial class AuthActionJwtBearerEvents(
     ILogger<AuthActionJwtBearerEvents> logger,
     ILoggerFactory loggerFactory,
     IProblemDetailsService problemDetails,
     IOptions<AuthActionOptions> options,
-    ValidatedTokenCache cache) : JwtBearerEvents
+    ValidatedTokenCache cache,
+    LogThrottle throttle) : JwtBearerEvents
 {
     /// <summary>The log category of the validated-claims event: visible by default in Development, quiet in Production.</summary>
     public const string ClaimsLogCategory = "AuthActionApi.TokenClaims";
 
     private const string BearerPrefix = "Bearer ";
+    private const string KeysUnavailableReason = "Signing keys unavailable";
 
     private readonly ILogger _claimsLogger = loggerFactory.CreateLogger(ClaimsLogCategory);
 
-    /// <summary>
-    /// A token found in <see cref="ValidatedTokenCache"/> is answered here, before JwtBearer copies it out of the
-    /// header, clones its validation parameters or parses it. Everything after validation still happens as
-    /// JwtBearer does it: the same properties, <see cref="TokenValidated"/> raised with a principal of the request's
-    /// own, and its outcome obeyed. Any other request, cached token or not, goes on to JwtBearer untouched.
-    /// </summary>
     public override Task MessageReceived(MessageReceivedContext context)
     {
-        if (!cache.Enabled
-            || context.Request.Headers.Authorization is not [{ } authorization]
-            || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-            || !cache.TryGet(authorization.AsSpan(BearerPrefix.Length).Trim(), out var hit))
+        // Your OnMessageReceived first, as JwtBearer runs it: it may read the token from elsewhere or decide the result.
+        var yours = base.MessageReceived(context);
+        return yours.IsCompletedSuccessfully ? AnswerFromCache(context) : AnswerFromCacheAfterAsync(yours, context);
+    }
+
+    /// <summary>
+    /// What JwtBearer would answer for a token it validated before, without parsing it again: the token your
+    /// <c>OnMessageReceived</c> supplied, else the one in the Authorization header, read in place. Anything the cache
+    /// does not hold goes on to JwtBearer untouched.
+    /// </summary>
+    private Task AnswerFromCache(MessageReceivedContext context)
+    {
+        if (context.Result is not null || !cache.Enabled || !TryGetCached(context, out var hit))
         {
             return Task.CompletedTask;
         }
@@ -51,19 +68,39 @@ internal sealed partial class AuthActionJwtBearerEvents(
             SecurityToken = hit.Token,
             Properties = hit.Properties,
         };
-        var raised = TokenValidated(validated);
-        if (!raised.IsCompletedSuccessfully)
+        var yours = base.TokenValidated(validated);
+        if (!yours.IsCompletedSuccessfully)
         {
-            return AnswerAfterAsync(raised, context, validated, hit.Token.EncodedToken);
+            return AnswerAfterAsync(yours, context, validated, hit.Token.EncodedToken);
         }
 
         Answer(context, validated, hit.Token.EncodedToken);
         return Task.CompletedTask;
     }
 
-    private static async Task AnswerAfterAsync(Task raised, MessageReceivedContext context, TokenValidatedContext validated, string token)
+    private async Task AnswerFromCacheAfterAsync(Task yours, MessageReceivedContext context)
     {
-        await raised;
+        await yours;
+        await AnswerFromCache(context);
+    }
+
+    private bool TryGetCached(MessageReceivedContext context, [NotNullWhen(true)] out ValidatedTokenCache.CachedToken? hit)
+    {
+        hit = null;
+        if (!string.IsNullOrEmpty(context.Token))
+        {
+            return cache.TryGet(context.Scheme.Name, context.Token, out hit);
+        }
+
+        // JwtBearer's own reading of the header: "Bearer " in any case, then the rest trimmed.
+        return context.Request.Headers.Authorization is [{ } authorization]
+            && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            && cache.TryGet(context.Scheme.Name, authorization.AsSpan(BearerPrefix.Length).Trim(), out hit);
+    }
+
+    private async Task AnswerAfterAsync(Task yours, MessageReceivedContext context, TokenValidatedContext validated, string token)
+    {
+        await yours;
         Answer(context, validated, token);
     }
 
@@ -71,11 +108,12 @@ internal sealed partial class AuthActionJwtBearerEvents(
     /// What JwtBearer does once TokenValidated has run: its result if it set one, else success (saving
     /// <paramref name="token"/>, the cached token's own string, when SaveToken is on).
     /// </summary>
-    private static void Answer(MessageReceivedContext context, TokenValidatedContext validated, string token)
+    private void Answer(MessageReceivedContext context, TokenValidatedContext validated, string token)
     {
         switch (validated.Result)
         {
             case null:
+                LogClaims(validated);
                 if (context.Options.SaveToken)
                 {
                     validated.Properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
@@ -86,6 +124,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
                 context.Success();
                 break;
             case { Succeeded: true } result:
+                LogClaims(validated);
                 context.Principal = result.Principal;
                 context.Properties = result.Properties!;
                 context.Success();
@@ -99,26 +138,61 @@ internal sealed partial class AuthActionJwtBearerEvents(
         }
     }
 
+    /// <summary>Raised by JwtBearer after a full validation: your <c>OnTokenValidated</c>, then the cache and the claims log if it accepted.</summary>
     public override Task TokenValidated(TokenValidatedContext context)
     {
-        // Never the raw token nor the Authorization header: only the validated claims, as structured data.
-        if (_claimsLogger.IsEnabled(LogLevel.Information) && context.SecurityToken is JsonWebToken token)
+        // Taken before your delegate runs: what it adds to this request's principal must not reach the next request.
+        var snapshot = cache.Enabled ? cache.Snapshot(context) : null;
+        var yours = base.TokenValidated(context);
+        if (!yours.IsCompletedSuccessfully)
         {
-            string[] audience = [.. token.Audiences];
-            // The string and the JSON-array form alike, read the way the scope policy reads them.
-            string[] scopes = [.. ScopeClaims.GrantedTo(context.Principal!)];
-            var client = token.TryGetPayloadValue<string>("client_id", out var clientId) ? clientId
-                : token.TryGetPayloadValue<string>("azp", out var azp) ? azp : null;
-            Log.TokenValidated(_claimsLogger, token.Subject, audience, scopes, token.Issuer, token.ValidTo, client);
+            return AcceptedAfterAsync(yours, context, snapshot);
         }
 
-        // Then OnTokenValidated, where checks of your own go (a revocation list, a tenant allow-list): it runs for
-        // a cached token too, and a Fail there refuses the request either way.
-        return base.TokenValidated(context);
+        Accepted(context, snapshot);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptedAfterAsync(Task yours, TokenValidatedContext context, ValidatedTokenCache.Entry? snapshot)
+    {
+        await yours;
+        Accepted(context, snapshot);
+    }
+
+    private void Accepted(TokenValidatedContext context, ValidatedTokenCache.Entry? snapshot)
+    {
+        if (context.Result is { Succeeded: false })
+        {
+            return;
+        }
+
+        if (snapshot is not null)
+        {
+            cache.Add(context.Scheme.Name, snapshot);
+        }
+
+        LogClaims(context);
+    }
+
+    /// <summary>The claims payload of an accepted token, every claim with its JSON type; never the token or a header.</summary>
+    private void LogClaims(TokenValidatedContext context)
+    {
+        if (_claimsLogger.IsEnabled(LogLevel.Information) && context.SecurityToken is JsonWebToken token)
+        {
+            var claims = ClaimsPayload.Read(token);
+            Log.TokenValidated(_claimsLogger, token.Subject, claims);
+        }
     }
 
     public override async Task Challenge(JwtBearerChallengeContext context)
     {
+        // Your OnChallenge first: if it wrote the answer itself, that is the answer.
+        await base.Challenge(context);
+        if (context.Handled)
+        {
+            return;
+        }
+
         context.HandleResponse();
         var http = context.HttpContext;
         var traceId = TraceId.Of(http);
@@ -126,7 +200,12 @@ internal sealed partial class AuthActionJwtBearerEvents(
 
         if (failure is SigningKeysUnavailableException)
         {
-            Log.KeysUnavailable(logger, traceId);
+            if (logger.IsEnabled(LogLevel.Warning) && throttle.ShouldWrite(KeysUnavailableReason))
+            {
+                Log.KeysUnavailable(logger, http.Request.Method, http.Request.Path.Value, traceId);
+            }
+
+            RefusalLog.MarkWritten(http);
             var retryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.Jwks.RetryDelay.TotalSeconds));
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -139,16 +218,67 @@ internal sealed partial class AuthActionJwtBearerEvents(
         if (failure is null)
         {
             // RFC 6750 3.1: a request without credentials gets no error code.
+            LogRefusal(http, TokenRejection.Missing, failure: null, traceId);
             http.Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
             await WriteProblemAsync(http, "Unauthorized", "This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
             return;
         }
 
         var description = TokenRejection.Describe(failure);
-        var failureType = failure.GetType().Name;
-        Log.TokenRejected(logger, description, failureType, failure.Message, traceId);
+        LogRefusal(http, description, failure, traceId);
         http.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
         await WriteProblemAsync(http, "Invalid access token", description + ".");
+    }
+
+    /// <summary>
+    /// One line per refusal, within the throttle's budget for its reason: the fixed phrase, the failure's type and
+    /// IdentityModel's IDX code (never its multi-line text), and for a wrong audience or issuer what this API expects.
+    /// </summary>
+    private void LogRefusal(HttpContext http, string description, Exception? failure, string traceId)
+    {
+        RefusalLog.MarkWritten(http);
+        if (!logger.IsEnabled(LogLevel.Information) || !throttle.ShouldWrite(description))
+        {
+            return;
+        }
+
+        var method = http.Request.Method;
+        var path = http.Request.Path.Value;
+        if (failure is null)
+        {
+            Log.TokenMissing(logger, method, path, traceId);
+            return;
+        }
+
+        var innermost = failure is AggregateException { InnerExceptions: [var first, ..] } ? first : failure;
+        var failureType = innermost.GetType().Name;
+        var reason = ReasonOf(innermost);
+        var settings = options.Value;
+        switch (description)
+        {
+            case TokenRejection.InvalidAudience:
+                Log.TokenRejectedAudience(logger, method, path, description, failureType, reason, settings.Audience, traceId);
+                break;
+            case TokenRejection.InvalidIssuer:
+                Log.TokenRejectedIssuer(logger, method, path, description, failureType, reason, settings.ValidIssuers, traceId);
+                break;
+            default:
+                Log.TokenRejected(logger, method, path, description, failureType, reason, traceId);
+                break;
+        }
+    }
+
+    /// <summary>IdentityModel's code (<c>IDX10511</c>) for its own failures, else the first line of the message, which is ours or your OnTokenValidated's.</summary>
+    private static string ReasonOf(Exception failure)
+    {
+        var message = failure.Message;
+        if (IdxCode().Match(message) is { Success: true } code)
+        {
+            return code.Value;
+        }
+
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
     }
 
     private async Task WriteProblemAsync(HttpContext http, string title, string detail) =>
@@ -158,18 +288,32 @@ internal sealed partial class AuthActionJwtBearerEvents(
             ProblemDetails = new ProblemDetails { Status = http.Response.StatusCode, Title = title, Detail = detail },
         });
 
+    [GeneratedRegex(@"^IDX\d{5}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex IdxCode();
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
-            Message = "Validated access token for {Subject}: audience {Audience}, scopes {Scopes}, issuer {Issuer}, expires {ExpiresAt:O}, client {ClientId}")]
-        public static partial void TokenValidated(ILogger logger, string? subject, string[] audience, string[] scopes, string? issuer, DateTime expiresAt, string? clientId);
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Validated access token for {Subject}: {@Claims}")]
+        public static partial void TokenValidated(ILogger logger, string? subject, IReadOnlyDictionary<string, object?> claims);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
-            Message = "Refused an access token: {Description} ({FailureType}: {FailureMessage}) [trace {TraceId}]")]
-        public static partial void TokenRejected(ILogger logger, string description, string failureType, string failureMessage, string traceId);
+            Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}) [trace {TraceId}]")]
+        public static partial void TokenRejected(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, string traceId);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+            Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}); this API's audience is {ExpectedAudience} [trace {TraceId}]")]
+        public static partial void TokenRejectedAudience(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, string? expectedAudience, string traceId);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+            Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}); this API trusts the issuers {ExpectedIssuers} [trace {TraceId}]")]
+        public static partial void TokenRejectedIssuer(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, IReadOnlyList<string> expectedIssuers, string traceId);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+            Message = "Refused {RequestMethod} {RequestPath}: no access token in the Authorization header [trace {TraceId}]")]
+        public static partial void TokenMissing(ILogger logger, string requestMethod, string? requestPath, string traceId);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
-            Message = "Answered 503: no signing key has been loaded from the tenant yet [trace {TraceId}]")]
-        public static partial void KeysUnavailable(ILogger logger, string traceId);
+            Message = "Answered {RequestMethod} {RequestPath} with 503: no signing key has been loaded from the tenant yet [trace {TraceId}]")]
+        public static partial void KeysUnavailable(ILogger logger, string requestMethod, string? requestPath, string traceId);
     }
 }

@@ -9,7 +9,7 @@ namespace AuthActionApi.Authentication;
 /// loose: RS256 only, both issuer spellings and no other, audience always checked and exactly, <c>exp</c> required,
 /// a small clock skew, claims left under their JWT names.
 /// </summary>
-internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authAction, AuthActionTokenHandler tokenHandler)
+internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authAction, AuthActionTokenHandler tokenHandler, IServiceProvider services)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -25,7 +25,7 @@ internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authA
         options.SaveToken = false;
         options.TokenHandlers.Clear();
         options.TokenHandlers.Add(tokenHandler);
-        options.EventsType = typeof(AuthActionJwtBearerEvents);
+        options.Events = EventsFor(options.Events);
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
@@ -47,4 +47,24 @@ internal sealed class AuthActionJwtBearerSetup(IOptions<AuthActionOptions> authA
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    /// <summary>
+    /// This scheme's own events object, not <c>EventsType</c>: with <c>EventsType</c> set, JwtBearer ignores
+    /// <c>options.Events</c>, and a delegate you set there (<c>OnMessageReceived</c>, <c>OnTokenValidated</c>,
+    /// <c>OnChallenge</c>...) would never run. Delegates set before this runs are carried over.
+    /// </summary>
+    private AuthActionJwtBearerEvents EventsFor(JwtBearerEvents? earlier)
+    {
+        var events = ActivatorUtilities.CreateInstance<AuthActionJwtBearerEvents>(services);
+        if (earlier is not null)
+        {
+            events.OnMessageReceived = earlier.OnMessageReceived;
+            events.OnTokenValidated = earlier.OnTokenValidated;
+            events.OnAuthenticationFailed = earlier.OnAuthenticationFailed;
+            events.OnChallenge = earlier.OnChallenge;
+            events.OnForbidden = earlier.OnForbidden;
+        }
+
+        return events;
+    }
 }

@@ -4,14 +4,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthActionApi.Authentication;
 
 /// <summary>
-/// Where every access token is validated. It refuses what AuthAction never issues before any cryptography
-/// runs (another algorithm, key-carrying or critical headers, encrypted tokens), makes sure the token's
-/// <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key, within the
-/// budget), and then lets <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime
-/// against the parameters built by <see cref="AuthActionJwtBearerSetup"/>. A token that passed all of that is
-/// remembered by <see cref="ValidatedTokenCache"/> until its <c>exp</c>, unless that is switched off.
+/// The full check of a token JwtBearer has not seen validated before (a token the cache holds is answered in
+/// <see cref="AuthActionJwtBearerEvents.MessageReceived"/> without coming here; checks of your own belong in
+/// <c>OnTokenValidated</c>, which runs for both). It refuses what AuthAction never issues before any cryptography
+/// runs (another algorithm, key-carrying or critical headers, encrypted tokens, dates that are not JSON numbers),
+/// makes sure the token's <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key,
+/// within the budget), and then lets <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and
+/// lifetime against the parameters built by <see cref="AuthActionJwtBearerSetup"/>.
 /// </summary>
-internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenCache cache) : TokenHandler
+internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
 {
     /// <summary>AuthAction's tokens are around 1 KB; a header this size is refused before parsing.</summary>
     public const int MaximumTokenLength = 8 * 1024;
@@ -25,20 +26,7 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
         MaximumTokenSizeInBytes = MaximumTokenLength,
     };
 
-    public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
-    {
-        // A cached token never gets here: AuthActionJwtBearerEvents.MessageReceived answers it before JwtBearer reads the header.
-        return cache.Enabled ? ValidateAndCacheAsync(token, validationParameters) : ValidateUncachedAsync(token, validationParameters);
-    }
-
-    private async Task<TokenValidationResult> ValidateAndCacheAsync(string token, TokenValidationParameters validationParameters)
-    {
-        var result = await ValidateUncachedAsync(token, validationParameters);
-        cache.Add(token, result);
-        return result;
-    }
-
-    private async Task<TokenValidationResult> ValidateUncachedAsync(string token, TokenValidationParameters validationParameters)
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         if (token.Length > MaximumTokenLength)
         {
@@ -63,6 +51,11 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
         if (jwt.Alg != SecurityAlgorithms.RsaSha256)
         {
             return Fail(new SecurityTokenInvalidAlgorithmException("The token is not signed with RS256."));
+        }
+
+        if (NumericDates.FirstMistyped(jwt) is { } mistyped)
+        {
+            return Fail(new SecurityTokenMalformedException($"The token's '{mistyped}' claim is not a JSON number (RFC 7519 NumericDate)."));
         }
 
         foreach (var header in s_refusedHeaders)

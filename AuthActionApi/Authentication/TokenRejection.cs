@@ -20,6 +20,9 @@ internal static class TokenRejection
     public const string Malformed = "The token is malformed";
     public const string Invalid = "The token is invalid";
 
+    /// <summary>No token at all: the challenge carries no description (RFC 6750 3.1); this names the case in the log.</summary>
+    public const string Missing = "No access token";
+
     /// <summary>Order matters: several of these exception types derive from others.</summary>
     public static string Describe(Exception failure) => failure switch
     {

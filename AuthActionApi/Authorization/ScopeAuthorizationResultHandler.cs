@@ -1,4 +1,5 @@
 using AuthActionApi.Http;
+using AuthActionApi.Logging;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
@@ -13,8 +14,11 @@ namespace AuthActionApi.Authorization;
 /// </summary>
 internal sealed partial class ScopeAuthorizationResultHandler(
     IProblemDetailsService problemDetails,
-    ILogger<ScopeAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
+    ILogger<ScopeAuthorizationResultHandler> logger,
+    LogThrottle throttle) : IAuthorizationMiddlewareResultHandler
 {
+    private const string InsufficientScopeReason = "insufficient_scope";
+
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
@@ -43,7 +47,11 @@ internal sealed partial class ScopeAuthorizationResultHandler(
         var granted = ScopeClaims.GrantedTo(context.User);
         string[] required = [.. policy.Requirements.OfType<ScopeRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal)];
         string[] missing = [.. failed.SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).Where(s => !granted.Contains(s))];
-        Log.InsufficientScope(logger, context.User.FindFirst("sub")?.Value, missing, traceId);
+        RefusalLog.MarkWritten(context);
+        if (logger.IsEnabled(LogLevel.Information) && throttle.ShouldWrite(InsufficientScopeReason))
+        {
+            Log.InsufficientScope(logger, context.Request.Method, context.Request.Path.Value, context.User.FindFirst("sub")?.Value, missing, traceId);
+        }
 
         context.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', required)}\"");
         var detail = missing.Length == 1
@@ -67,7 +75,7 @@ internal sealed partial class ScopeAuthorizationResultHandler(
     private static partial class Log
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
-            Message = "Refused {Subject} with 403: the token lacks the scope(s) {MissingScopes} [trace {TraceId}]")]
-        public static partial void InsufficientScope(ILogger logger, string? subject, string[] missingScopes, string traceId);
+            Message = "Refused {RequestMethod} {RequestPath} for {Subject} with 403: the token lacks the scope(s) {MissingScopes} [trace {TraceId}]")]
+        public static partial void InsufficientScope(ILogger logger, string requestMethod, string? requestPath, string? subject, string[] missingScopes, string traceId);
     }
 }

@@ -20,9 +20,12 @@ public static class SerilogExtensions
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext(),
+                .Enrich.FromLogContext()
+                // Last, so it sees every property the others added.
+                .Enrich.With<ControlCharacterEscaper>(),
             preserveStaticLogger: true);
         CacheLoggersByCategory(builder.Services);
+        builder.Services.AddSingleton<LogThrottle>();
         return builder;
     }
 
@@ -38,7 +41,9 @@ public static class SerilogExtensions
 
     /// <summary>
     /// One line per request. Successful requests log at Debug, so the production level (Information) keeps
-    /// the hot path free of logging; refusals at Information, server errors at Error. To log every request in
+    /// the hot path free of logging; other 4xx at Information, server errors at Error, each within
+    /// <see cref="LogThrottle"/>'s budget per status code. A refusal whose own line the authentication or
+    /// authorization code wrote (401, 403, 503 for missing keys) is not logged twice. To log every request in
     /// Production, set <c>Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware</c> to
     /// <c>Debug</c> (environment: <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>).
     /// </summary>
@@ -49,14 +54,22 @@ public static class SerilogExtensions
             // This app's logger, contextualised once. Left unset, the middleware derives a new logger from the
             // static Log.Logger on every request, and a second app in the same process would log through the first.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            var throttle = app.Services.GetRequiredService<LogThrottle>();
             options.GetLevel = (http, _, exception) =>
                 exception is not null ? LogEventLevel.Error
+                : http.Response.StatusCode < 400 ? LogEventLevel.Debug
                 // Probes poll every few seconds; an unready instance already logs why at Error from the key source.
                 : http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root) ? LogEventLevel.Debug
+                : RefusalLog.WasWritten(http) ? LogEventLevel.Debug
+                : !throttle.ShouldWrite(StatusReason(http.Response.StatusCode)) ? LogEventLevel.Debug
                 : http.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : http.Response.StatusCode >= 400 ? LogEventLevel.Information
-                : LogEventLevel.Debug;
+                : LogEventLevel.Information;
         });
         return app;
     }
+
+    private static readonly string[] s_statusReasons = [.. Enumerable.Range(0, 600).Select(status => $"HTTP {status}")];
+
+    /// <summary>The throttle's reason for a status code: one fixed string each, built once.</summary>
+    private static string StatusReason(int status) => status is >= 0 and < 600 ? s_statusReasons[status] : "HTTP other";
 }

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace AuthActionApi.Logging;
+
+/// <summary>
+/// Keeps the log of refusals bounded under a flood. For each reason (a fixed phrase, never a value from a request),
+/// the first <see cref="LinesPerInterval"/> lines of every <see cref="Interval"/> are written; the rest are counted,
+/// and one summary line per reason says how many were left out. A flood of bad tokens then costs a few lines a
+/// second, whatever its rate, and an operator still sees that it happened and how big it was.
+/// </summary>
+internal sealed partial class LogThrottle : IDisposable
+{
+    /// <summary>How many lines per reason are written in each interval.</summary>
+    public const int LinesPerInterval = 5;
+
+    /// <summary>The length of one interval.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly ILogger<LogThrottle> _logger;
+    private readonly ITimer _timer;
+
+    public LogThrottle(TimeProvider time, ILogger<LogThrottle> logger)
+    {
+        _logger = logger;
+        _timer = time.CreateTimer(static state => ((LogThrottle)state!).Summarise(), this, Interval, Interval);
+    }
+
+    /// <summary>Whether a line for <paramref name="reason"/> may be written now; false counts it as left out.</summary>
+    public bool ShouldWrite(string reason) =>
+        Interlocked.Increment(ref _counters.GetOrAdd(reason, static _ => new Counter()).Value) <= LinesPerInterval;
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Summarise();
+    }
+
+    /// <summary>Ends the interval: one line per reason that had lines left out, and every count starts again.</summary>
+    private void Summarise()
+    {
+        foreach (var (reason, counter) in _counters)
+        {
+            var total = Interlocked.Exchange(ref counter.Value, 0);
+            if (total > LinesPerInterval)
+            {
+                Log.LinesLeftOut(_logger, total - LinesPerInterval, reason, total, Interval.TotalSeconds, LinesPerInterval);
+            }
+        }
+    }
+
+    private sealed class Counter
+    {
+        public long Value;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Warning,
+            Message = "Left out {LeftOut} log lines for \"{Reason}\": {Total} in the last {IntervalSeconds} s, of which the first {Limit} were written")]
+        public static partial void LinesLeftOut(ILogger logger, long leftOut, string reason, long total, double intervalSeconds, int limit);
+    }
+}
