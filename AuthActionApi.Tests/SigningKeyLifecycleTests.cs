@@ -14,8 +14,6 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class SigningKeyLifecycleTests
 {
-    private const int FetchFailedEventId = 1002;
-
     [Test]
     public async Task Startup_WithoutAnyRequest_LoadsKeysInTheBackground()
     {
@@ -153,12 +151,12 @@ public sealed class SigningKeyLifecycleTests
         using var client = host.Api.CreateClient();
         await host.Api.WaitForKeysAsync();
         host.Tenant.Behaviour = failure;
-        var failuresBefore = FetchFailures(host).Count();
+        var failuresBefore = host.FetchFailures.Count();
 
         await RefreshNowAsync(host);
         var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().Build());
 
-        FetchFailures(host).Skip(failuresBefore).Should().ContainSingle().Which.Level.Should().Be(LogEventLevel.Error);
+        host.FetchFailures.Skip(failuresBefore).Should().ContainSingle().Which.Level.Should().Be(LogEventLevel.Error);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -240,8 +238,4 @@ public sealed class SigningKeyLifecycleTests
         await host.Keys.RefreshAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
         host.Keys.LastFailure.Should().NotBeNull("the fetch should have failed");
     }
-
-    private static IEnumerable<LogEvent> FetchFailures(ApiHost host) =>
-        host.Api.Logs.Events.Where(e => e.Properties.TryGetValue("EventId", out var id)
-            && id.ToString().Contains($"Id: {FetchFailedEventId}", StringComparison.Ordinal));
 }
