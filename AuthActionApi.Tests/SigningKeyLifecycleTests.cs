@@ -14,8 +14,6 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class SigningKeyLifecycleTests
 {
-    private const int FetchFailedEventId = 1002;
-
     [Test]
     public async Task Startup_WithoutAnyRequest_LoadsKeysInTheBackground()
     {
@@ -153,12 +151,12 @@ public sealed class SigningKeyLifecycleTests
         using var client = host.Api.CreateClient();
         await host.Api.WaitForKeysAsync();
         host.Tenant.Behaviour = failure;
-        var failuresBefore = FetchFailures(host).Count();
+        var failuresBefore = host.FetchFailures.Count();
 
         await RefreshNowAsync(host);
         var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().Build());
 
-        FetchFailures(host).Skip(failuresBefore).Should().ContainSingle().Which.Level.Should().Be(LogEventLevel.Error);
+        host.FetchFailures.Skip(failuresBefore).Should().ContainSingle().Which.Level.Should().Be(LogEventLevel.Error);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -178,6 +176,26 @@ public sealed class SigningKeyLifecycleTests
         // No request is sent: only the background refresh can load the rotated key.
         await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
             "the background refresh has loaded the rotated key");
+    }
+
+    [Test]
+    public async Task Refresh_UnexpectedErrorEscapesAFetch_LogsItAndKeepsRefreshing()
+    {
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
+        await host.Api.WaitForKeysAsync();
+        // Nothing in a fetch itself escapes any more; a KeysRemoved handler that throws is what still can.
+        host.Keys.KeysRemoved += _ => throw new InvalidOperationException("A KeysRemoved handler failed.");
+        var retired = host.Tenant.ActiveKey;
+        host.Tenant.RotateKey();
+
+        host.Tenant.Unpublish(retired);
+        await Eventually.UntilAsync(() => RefreshLoopErrors(host).Any(), "the refresh loop has logged the error");
+        await host.Tenant.WaitForFetchesAsync(host.Tenant.JwksFetches + 2);
+
+        host.Lifetime.ApplicationStopping.IsCancellationRequested.Should().BeFalse("the refresh loop never stops the host");
+        var error = RefreshLoopErrors(host).Should().ContainSingle().Subject;
+        error.Level.Should().Be(LogEventLevel.Error);
+        error.Exception!.Message.Should().Be("A KeysRemoved handler failed.");
     }
 
     [TestCase(JwksBehaviour.ServerError)]
@@ -241,7 +259,6 @@ public sealed class SigningKeyLifecycleTests
         host.Keys.LastFailure.Should().NotBeNull("the fetch should have failed");
     }
 
-    private static IEnumerable<LogEvent> FetchFailures(ApiHost host) =>
-        host.Api.Logs.Events.Where(e => e.Properties.TryGetValue("EventId", out var id)
-            && id.ToString().Contains($"Id: {FetchFailedEventId}", StringComparison.Ordinal));
+    private static IEnumerable<LogEvent> RefreshLoopErrors(ApiHost host) =>
+        host.Api.Logs.From("AuthActionApi.Authentication.JwksRefreshService").Where(e => e.Level >= LogEventLevel.Warning);
 }

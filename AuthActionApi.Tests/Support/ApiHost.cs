@@ -1,5 +1,7 @@
 using AuthActionApi.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog.Events;
 
 namespace AuthActionApi.Tests.Support;
 
@@ -24,6 +26,8 @@ public sealed class ApiHost : IAsyncDisposable
         ["AuthAction:Jwks:FetchTimeout"] = "00:00:01",
     };
 
+    private const int FetchFailedEventId = 1002;
+
     private ApiHost(TestTenant tenant, ApiFactory api)
     {
         Tenant = tenant;
@@ -36,6 +40,18 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>The API's key source, to watch what the background fetches loaded without sending a request.</summary>
     internal JwksKeySource Keys => Api.Services.GetRequiredService<JwksKeySource>();
+
+    /// <summary>The API's lifetime: <c>ApplicationStopping</c> is cancelled once anything has begun to stop the host.</summary>
+    public IHostApplicationLifetime Lifetime => Api.Services.GetRequiredService<IHostApplicationLifetime>();
+
+    /// <summary>Every "Fetching signing keys from … failed" line (event 1002) so far, oldest first.</summary>
+    public IEnumerable<LogEvent> FetchFailures =>
+        Api.Logs.Events.Where(e => e.Properties.TryGetValue("EventId", out var id)
+            && id.ToString().Contains($"Id: {FetchFailedEventId}", StringComparison.Ordinal));
+
+    /// <summary>The reasons the failure lines give, as an operator reads them.</summary>
+    public IEnumerable<string> FetchFailureReasons =>
+        FetchFailures.Select(e => e.Properties["Reason"] is ScalarValue { Value: string reason } ? reason : e.Properties["Reason"].ToString());
 
     /// <summary>Starts a tenant that answers as <paramref name="behaviour"/> says, and the API (not yet started: the first use starts it).</summary>
     public static async Task<ApiHost> StartAsync(JwksBehaviour behaviour = JwksBehaviour.Serve, IReadOnlyDictionary<string, string?>? settings = null)

@@ -16,6 +16,15 @@ public sealed class TestSigningKey : IDisposable
 
     public string Kid { get; }
 
+    /// <summary>
+    /// When set, the published <c>n</c> is left-padded with zero bytes to this length: how a short key would slip
+    /// past a check that counts bytes instead of bits, and how some libraries write a 2048-bit modulus (257 bytes).
+    /// </summary>
+    public int PublishedModulusBytes { get; init; }
+
+    /// <summary>When set, published as <c>e</c> instead of the key's own exponent: a key RSA cannot import.</summary>
+    public byte[]? PublishedExponent { get; init; }
+
     /// <summary>The public half as a JWKS entry.</summary>
     public object PublicJwk
     {
@@ -28,8 +37,8 @@ public sealed class TestSigningKey : IDisposable
                 use = "sig",
                 alg = "RS256",
                 kid = Kid,
-                n = Base64UrlEncoder.Encode(parameters.Modulus),
-                e = Base64UrlEncoder.Encode(parameters.Exponent),
+                n = Base64UrlEncoder.Encode(PadLeft(parameters.Modulus!, PublishedModulusBytes)),
+                e = Base64UrlEncoder.Encode(PublishedExponent ?? parameters.Exponent),
             };
         }
     }
@@ -38,4 +47,16 @@ public sealed class TestSigningKey : IDisposable
     public byte[] PublicKeyBytes => Rsa.ExportSubjectPublicKeyInfo();
 
     public void Dispose() => Rsa.Dispose();
+
+    private static byte[] PadLeft(byte[] value, int length)
+    {
+        if (value.Length >= length)
+        {
+            return value;
+        }
+
+        var padded = new byte[length];
+        value.CopyTo(padded, length - value.Length);
+        return padded;
+    }
 }

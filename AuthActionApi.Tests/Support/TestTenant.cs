@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,7 +22,8 @@ public enum JwksBehaviour
 
 /// <summary>
 /// An AuthAction tenant on a real loopback port: it publishes its keys as AuthAction does, counts every JWKS
-/// fetch, and can rotate or drop keys, go down, hang or serve garbage on demand.
+/// fetch, and can rotate or drop keys, go down, hang or serve garbage on demand, or answer exactly as a
+/// <see cref="JwksAnswer"/> says.
 /// </summary>
 public sealed class TestTenant : IAsyncDisposable
 {
@@ -31,6 +33,7 @@ public sealed class TestTenant : IAsyncDisposable
     private readonly Lock _gate = new();
     private List<TestSigningKey> _published;
     private int _fetches;
+    private int _endlessBodiesOpen;
 
     private TestTenant(WebApplication server, TestSigningKey key)
     {
@@ -51,6 +54,12 @@ public sealed class TestTenant : IAsyncDisposable
     public TestSigningKey ActiveKey { get; private set; }
 
     public JwksBehaviour Behaviour { get; set; } = JwksBehaviour.Serve;
+
+    /// <summary>When set, the JWKS endpoint answers exactly this, whatever <see cref="Behaviour"/> says; null switches back.</summary>
+    public JwksAnswer? Answer { get; set; }
+
+    /// <summary>How many endless JWKS bodies are streaming now: one the client hung up on is no longer counted.</summary>
+    public int EndlessBodiesOpen => Volatile.Read(ref _endlessBodiesOpen);
 
     /// <summary>How many times anyone asked for the JWKS.</summary>
     public int JwksFetches => Volatile.Read(ref _fetches);
@@ -79,6 +88,10 @@ public sealed class TestTenant : IAsyncDisposable
         tenant.Domain = new Uri(address).GetLeftPart(UriPartial.Authority);
         return tenant;
     }
+
+    /// <summary>The JWKS document the tenant publishes now, as UTF-8 bytes.</summary>
+    public byte[] JwksDocument() =>
+        JsonSerializer.SerializeToUtf8Bytes(new { keys = PublishedKeys.Select(k => k.PublicJwk).ToArray() });
 
     /// <summary>A token as this tenant would issue it now; change what the test is about.</summary>
     public TokenBuilder Token() => new(this);
@@ -131,6 +144,12 @@ public sealed class TestTenant : IAsyncDisposable
     private async Task ServeJwksAsync(HttpContext context)
     {
         Interlocked.Increment(ref _fetches);
+        if (Answer is { } answer)
+        {
+            await AnswerAsync(context, answer);
+            return;
+        }
+
         switch (Behaviour)
         {
             case JwksBehaviour.ServerError:
@@ -157,6 +176,61 @@ public sealed class TestTenant : IAsyncDisposable
             default:
                 await context.Response.WriteAsJsonAsync(new { keys = PublishedKeys.Select(k => k.PublicJwk).ToArray() });
                 return;
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, JwksAnswer answer)
+    {
+        var response = context.Response;
+        response.StatusCode = answer.StatusCode;
+        if (answer.ContentType is not null)
+        {
+            response.ContentType = answer.ContentType;
+        }
+
+        foreach (var (name, value) in answer.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        var body = answer.Body ?? JwksDocument();
+        var length = Math.Max(body.Length, answer.PaddedTo);
+        if (answer.DeclaresLength && !answer.Endless)
+        {
+            response.ContentLength = length;
+        }
+
+        // Kestrel completes writes to a closed connection quietly, so the abort token is what ends a long body.
+        var aborted = context.RequestAborted;
+        var spaces = new byte[64 * 1024];
+        Array.Fill(spaces, (byte)' ');
+        try
+        {
+            await response.Body.WriteAsync(body, aborted);
+            for (var left = length - body.Length; left > 0; left -= spaces.Length)
+            {
+                await response.Body.WriteAsync(spaces.AsMemory(0, (int)Math.Min(left, spaces.Length)), aborted);
+            }
+
+            if (answer.Endless)
+            {
+                Interlocked.Increment(ref _endlessBodiesOpen);
+                try
+                {
+                    while (true)
+                    {
+                        await response.Body.WriteAsync(spaces, aborted);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _endlessBodiesOpen);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The API hung up before the body ended, as it should on a body this large.
         }
     }
 }

@@ -31,9 +31,9 @@ public static class AuthActionAuthenticationExtensions
             })
             .ConfigureHttpClient(client =>
             {
-                // JwksKeySource enforces AuthAction:Jwks:FetchTimeout itself; this is only a backstop.
+                // JwksKeySource enforces AuthAction:Jwks:FetchTimeout itself; this is only a backstop. The body's size
+                // limit is JwksBody's too: MaxResponseContentBufferSize does nothing for a body read as a stream.
                 client.Timeout = TimeSpan.FromMinutes(2);
-                client.MaxResponseContentBufferSize = 1024 * 1024;
             });
         services.AddSingleton<JwksKeySource>();
         services.AddHostedService<JwksRefreshService>();

@@ -6,7 +6,9 @@ namespace AuthActionApi.Authentication;
 
 /// <summary>
 /// Reads a JWKS document into the RS256 signing keys this API will trust. Keys that are not RSA, not
-/// for signatures, meant for another algorithm, shorter than 2048 bits or without a <c>kid</c> are left out.
+/// for signatures, meant for another algorithm, without a <c>kid</c>, with a modulus shorter than 2048 bits
+/// (RFC 7518 §3.3, counted in bits, not in the bytes of a possibly zero-padded <c>n</c>) or with parameters RSA
+/// cannot import are left out, so no key that would fail at request time is ever trusted.
 /// </summary>
 internal static class JwksDocument
 {
@@ -48,12 +50,20 @@ internal static class JwksDocument
                 continue;
             }
 
-            if (modulus.Length * 8 < MinimumModulusBits)
+            // Leading zero bytes add length, not strength: a 1024-bit modulus padded to 256 bytes is still 1024 bits.
+            modulus = modulus.AsSpan().TrimStart((byte)0).ToArray();
+            if (BitLength(modulus) < MinimumModulusBits)
             {
                 continue;
             }
 
-            keys[jwk.Kid] = new RsaSecurityKey(new RSAParameters { Modulus = modulus, Exponent = exponent }) { KeyId = jwk.Kid };
+            var parameters = new RSAParameters { Modulus = modulus, Exponent = exponent };
+            if (!CanImport(parameters))
+            {
+                continue;
+            }
+
+            keys[jwk.Kid] = new RsaSecurityKey(parameters) { KeyId = jwk.Kid };
         }
 
         if (keys.Count == 0)
@@ -63,5 +73,27 @@ internal static class JwksDocument
         }
 
         return keys.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The bits of a big-endian unsigned integer without leading zero bytes: whole bytes below the top one, plus the top one's.</summary>
+    private static int BitLength(byte[] value) =>
+        value.Length == 0 ? 0 : ((value.Length - 1) * 8) + int.Log2(value[0]) + 1;
+
+    /// <summary>
+    /// Whether RSA accepts these parameters (it refuses an exponent of 0, 1 or 2, a modulus over 16384 bits...).
+    /// Checked once here so that a bad key is left out instead of failing each token that names it.
+    /// </summary>
+    private static bool CanImport(RSAParameters parameters)
+    {
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportParameters(parameters);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication;
 
@@ -13,7 +15,8 @@ namespace AuthActionApi.Authentication;
 /// unknown-<c>kid</c> fetches back for one slot of that budget, so a flood of made-up <c>kid</c>s costs one fetch.</item>
 /// <item>Each fetch replaces the whole set: a key removed by the tenant stops validating once a fetch has seen it
 /// gone. There is no "last known good" configuration that brings it back.</item>
-/// <item>A failed, slow or garbled fetch leaves the last good keys in place.</item>
+/// <item>A failed fetch leaves the last good keys in place, whatever failed: the status, the headers or charset,
+/// a body over <see cref="JwksOptions.MaxDocumentBytes"/> or not UTF-8, bad JSON, no usable key, a timeout.</item>
 /// </list>
 /// </summary>
 internal sealed partial class JwksKeySource(
@@ -44,7 +47,10 @@ internal sealed partial class JwksKeySource(
     /// <summary>When the last fetch failed, and why; cleared by a successful one.</summary>
     public string? LastFailure { get; private set; }
 
-    /// <summary>Fetches now, or joins the fetch under way. Never throws: a failure is logged and kept.</summary>
+    /// <summary>
+    /// Fetches now, or joins the fetch under way. A failed fetch never throws: it is logged and kept in
+    /// <see cref="LastFailure"/>. Only an exception from a <see cref="KeysRemoved"/> handler reaches the caller.
+    /// </summary>
     public Task RefreshAsync(CancellationToken cancellationToken) =>
         JoinOrStart(FetchReason.Scheduled).WaitAsync(cancellationToken);
 
@@ -149,21 +155,37 @@ internal sealed partial class JwksKeySource(
         await Task.Yield();
         var settings = options.Value;
         var previous = _current;
+        string[] removed;
         try
         {
-            // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
-            using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, lifetime.ApplicationStopping);
-            using var client = httpClientFactory.CreateClient(HttpClientName);
-            using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            response.EnsureSuccessStatusCode();
-            var json = await response.Content.ReadAsStringAsync(timeout.Token);
-            var keys = JwksDocument.ReadSigningKeys(json);
+            FrozenDictionary<string, SecurityKey> keys;
+            try
+            {
+                keys = await DownloadAsync(settings);
+            }
+            catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // Shutting down: the fetch was abandoned on purpose, nothing failed that an operator needs to hear about.
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Whatever the network returned (status, headers, charset, size, body, keys, a timeout) is one failed
+                // fetch: it must never escape, or the refresh loop and with it the host would stop.
+                var why = Describe(ex, settings);
+                lock (_gate)
+                {
+                    LastFailure = why;
+                }
+
+                _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "failure"));
+                Log.FetchFailed(logger, settings.JwksUri, why, previous is not null);
+                return;
+            }
 
             var next = new SigningKeySet(keys, time.GetUtcNow());
             var added = previous is null ? keys.Count : keys.Keys.Count(kid => !previous.Keys.ContainsKey(kid));
-            var removed = previous?.Keys.Keys.Where(kid => !keys.ContainsKey(kid)).ToArray() ?? [];
-
+            removed = previous?.Keys.Keys.Where(kid => !keys.ContainsKey(kid)).ToArray() ?? [];
             lock (_gate)
             {
                 _current = next;
@@ -177,27 +199,6 @@ internal sealed partial class JwksKeySource(
 
             _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
             Log.KeysFetched(logger, settings.JwksUri, keys.Count, added, removed.Length, reason);
-            if (removed.Length > 0)
-            {
-                KeysRemoved?.Invoke(removed);
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // Shutting down: nothing failed that an operator needs to hear about.
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException)
-        {
-            var why = ex is OperationCanceledException
-                ? $"no answer within {settings.Jwks.FetchTimeout.TotalSeconds:0.#} s"
-                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
-            lock (_gate)
-            {
-                LastFailure = why;
-            }
-
-            _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "failure"));
-            Log.FetchFailed(logger, settings.JwksUri, why, previous is not null);
         }
         finally
         {
@@ -206,6 +207,38 @@ internal sealed partial class JwksKeySource(
                 _inFlight = null;
             }
         }
+
+        // Outside the failure handling: the fetch succeeded, so a handler's exception is its own, not a failed fetch.
+        if (removed.Length > 0)
+        {
+            KeysRemoved?.Invoke(removed);
+        }
+    }
+
+    private async Task<FrozenDictionary<string, SecurityKey>> DownloadAsync(AuthActionOptions settings)
+    {
+        // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
+        using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, lifetime.ApplicationStopping);
+        using var client = httpClientFactory.CreateClient(HttpClientName);
+        using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        var json = await JwksBody.ReadAsync(response.Content, timeout.Token);
+        return JwksDocument.ReadSigningKeys(json);
+    }
+
+    /// <summary>The reason an operator reads in the log: one phrase, without the trailing period the template adds.</summary>
+    private static string Describe(Exception ex, AuthActionOptions settings)
+    {
+        var why = ex switch
+        {
+            OperationCanceledException => $"no complete answer within {settings.Jwks.FetchTimeout.TotalSeconds:0.#} s",
+            InvalidDataException => ex.Message,
+            HttpRequestException { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+            HttpRequestException => ex.Message,
+            _ => $"{ex.GetType().Name}: {ex.Message}",
+        };
+        return why.TrimEnd('.');
     }
 
     private enum FetchReason

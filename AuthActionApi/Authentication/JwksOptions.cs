@@ -4,6 +4,14 @@ namespace AuthActionApi.Authentication;
 public sealed class JwksOptions
 {
     /// <summary>
+    /// The largest JWKS document accepted, in bytes: 1 MiB. Not a setting. A tenant publishes two or three keys,
+    /// about 1.5 KB; 1 MiB holds some 2,500 RSA keys. A larger answer is a failed fetch and the last good keys keep
+    /// serving. The declared <c>Content-Length</c> is checked before reading and the limit is enforced again while
+    /// the body streams, so an oversized or endless body costs at most this much memory.
+    /// </summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+
+    /// <summary>
     /// How many times a minute a token with an unknown <c>kid</c> may trigger a JWKS fetch, as
     /// jwks-rsa's <c>jwksRequestsPerMinute</c> in the NestJS example. Default 5.
     /// </summary>

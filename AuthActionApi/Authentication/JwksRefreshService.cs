@@ -5,13 +5,16 @@ namespace AuthActionApi.Authentication;
 /// <summary>
 /// Loads the signing keys as the app starts, so the first request does not wait, then re-reads them every
 /// <see cref="JwksOptions.RefreshInterval"/>. After a failure it retries sooner, backing off from
-/// <see cref="JwksOptions.RetryDelay"/>, so the API recovers by itself when the tenant answers again.
+/// <see cref="JwksOptions.RetryDelay"/>, so the API recovers by itself when the tenant answers again. The loop
+/// ends only when the app stops: an error it did not expect is logged and retried like a failed fetch, because a
+/// faulted background service would stop the whole host.
 /// </summary>
-internal sealed class JwksRefreshService(
+internal sealed partial class JwksRefreshService(
     JwksKeySource keys,
     IOptions<AuthActionOptions> options,
     TimeProvider time,
-    IHostApplicationLifetime lifetime) : BackgroundService
+    IHostApplicationLifetime lifetime,
+    ILogger<JwksRefreshService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_maximumRetryDelay = TimeSpan.FromMinutes(1);
 
@@ -27,10 +30,26 @@ internal sealed class JwksRefreshService(
         var retryDelay = settings.RetryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await keys.RefreshAsync(stoppingToken);
+            bool failed;
+            try
+            {
+                await keys.RefreshAsync(stoppingToken);
+                failed = keys.LastFailure is not null;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A failed fetch never throws; this is a bug elsewhere (a KeysRemoved handler, say). Keys must keep
+                // refreshing, so it is retried like a failed fetch rather than left to fault the service.
+                Log.RefreshFailedUnexpectedly(logger, ex, retryDelay);
+                failed = true;
+            }
 
             TimeSpan delay;
-            if (keys.LastFailure is null)
+            if (!failed)
             {
                 retryDelay = settings.RetryDelay;
                 delay = settings.RefreshInterval;
@@ -61,5 +80,12 @@ internal sealed class JwksRefreshService(
             // The host stopped, or never started: nothing to fetch for.
             return false;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Error,
+            Message = "Refreshing the signing keys failed unexpectedly; retrying in {RetryDelay}")]
+        public static partial void RefreshFailedUnexpectedly(ILogger logger, Exception exception, TimeSpan retryDelay);
     }
 }

@@ -2,16 +2,26 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Runs the app, and turns a configuration mistake into one clear line instead of a stack trace.</summary>
+/// <summary>
+/// Runs the app, turns a configuration mistake into one clear line instead of a stack trace, and makes a host
+/// that stopped because something failed exit non-zero, so a supervisor sees a crash and not a clean exit.
+/// </summary>
 public static partial class RunExtensions
 {
     /// <summary>Exit code for a configuration error (sysexits.h <c>EX_CONFIG</c>).</summary>
     public const int ConfigurationErrorExitCode = 78;
 
     /// <summary>
+    /// Exit code for a host that stopped because part of the app failed (sysexits.h <c>EX_SOFTWARE</c>): a
+    /// background service threw, and the host stopped as <c>BackgroundServiceExceptionBehavior.StopHost</c> says.
+    /// </summary>
+    public const int SoftwareErrorExitCode = 70;
+
+    /// <summary>
     /// Runs the app until it stops. A setting that fails validation at start-up is logged as one Critical line
     /// per problem, each naming the setting, how to set it and an example, and the process exits with
-    /// <see cref="ConfigurationErrorExitCode"/>.
+    /// <see cref="ConfigurationErrorExitCode"/>. If a background service failed, one Critical line names it and
+    /// why, and the process exits with <see cref="SoftwareErrorExitCode"/>; a stop on purpose exits with 0.
     /// </summary>
     public static async Task<int> RunApiAsync(this WebApplication app)
     {
@@ -34,13 +44,44 @@ public static partial class RunExtensions
             return ConfigurationErrorExitCode;
         }
 
-        await app.RunAsync();
-        return 0;
+        // RunAsync, taken apart: a faulted background service only stops the host, and RunAsync returns as if
+        // all went well. Between the stop and the disposal its task still says what happened.
+        try
+        {
+            await app.StartAsync();
+            await app.WaitForShutdownAsync();
+            return ReportFailedBackgroundServices(app.Services);
+        }
+        finally
+        {
+            // Also flushes the asynchronous log sink.
+            await app.DisposeAsync();
+        }
+    }
+
+    private static int ReportFailedBackgroundServices(IServiceProvider services)
+    {
+        var failed = services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .FirstOrDefault(service => service.ExecuteTask is { IsFaulted: true });
+        if (failed is null)
+        {
+            return 0;
+        }
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthActionApi.Hosting");
+        var failure = failed.ExecuteTask!.Exception!.InnerException ?? failed.ExecuteTask.Exception;
+        Log.BackgroundServiceFailed(logger, failed.GetType().Name, failure.Message, SoftwareErrorExitCode);
+        return SoftwareErrorExitCode;
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, Level = LogLevel.Critical, Message = "Cannot start: {Failure}")]
         public static partial void InvalidSetting(ILogger logger, string failure);
+
+        // No exception attached: the host has already logged it with its stack trace ("BackgroundService failed").
+        [LoggerMessage(EventId = 9002, Level = LogLevel.Critical, Message = "Stopped because {Service} failed, exit code {ExitCode}: {Failure}")]
+        public static partial void BackgroundServiceFailed(ILogger logger, string service, string failure, int exitCode);
     }
 }
