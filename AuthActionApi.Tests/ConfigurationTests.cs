@@ -1,6 +1,8 @@
 using System.Net;
 using AuthActionApi.Authentication;
+using AuthActionApi.Settings;
 using AuthActionApi.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +73,90 @@ public sealed class ConfigurationTests
         api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
     }
 
+    [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss), not \"30s\"", "AuthAction__ClockSkew", "00:00:30")]
+    [TestCase("AuthAction:TokenCache:SizeLimit", "abc", "must be a whole number, not \"abc\"", "AuthAction__TokenCache__SizeLimit", "10000")]
+    [TestCase("AuthAction:TokenCache:Enabled", "yes", "must be true or false, not \"yes\"", "AuthAction__TokenCache__Enabled", "true")]
+    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "1e9", "must be a whole number, not \"1e9\"", "AuthAction__Jwks__RefreshesPerMinute", "5")]
+    [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss), not \"\"", "AuthAction__Jwks__FetchTimeout", "00:00:10")]
+    public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyValueAndExample(string key, string value, string problem, string variable, string example)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle("the other settings are fine, so nothing else may be reported").Which.Should()
+            .StartWith($"{key} {problem}: set it in appsettings.json")
+            .And.Contain($"environment variable {variable}")
+            .And.EndWith($", for example {example}.");
+    }
+
+    [Test]
+    public async Task Start_UnparseableValueWithControlCharacters_QuotesItEscapedAndShortened()
+    {
+        var value = "30s\n\u001b[2J\u202e" + new string('x', 100);
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle().Which.Should()
+            .Contain("""not "30s\n\u001B[2J\u202Exxx""")
+            .And.Contain("""xxx...": set it""")
+            .And.NotContain("\n").And.NotContain("\u001b").And.NotContain("\u202e")
+            .And.NotContain(new string('x', 41));
+    }
+
+    [TestCase("Number", "1e9")]
+    [TestCase("Number", "")]
+    [TestCase("Optional", "30s")]
+    [TestCase("Optional", " ")]
+    [TestCase("Inner:Flag", "yes")]
+    [TestCase("Address", "http://*:3000")]
+    public void FindUnparseable_ValueTheBinderRejects_IsFound(string key, string value)
+    {
+        var section = Section(new() { [key] = value });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+        var bind = () => section.Bind(new SampleOptions());
+
+        found.Should().ContainSingle().Which.Key.Should().Be(key);
+        bind.Should().Throw<InvalidOperationException>();
+    }
+
+    [TestCase("Number", " 5 ")]
+    [TestCase("Optional", "")]
+    [TestCase("Optional", "1.00:00:00")]
+    [TestCase("Inner:Flag", "False")]
+    [TestCase("Inner", "text")]
+    [TestCase("Unknown", "anything")]
+    [TestCase("Address", "relative/path")]
+    public void FindUnparseable_ValueTheBinderAccepts_FindsNothing(string key, string value)
+    {
+        var section = Section(new() { [key] = value });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+        var bind = () => section.Bind(new SampleOptions());
+
+        found.Should().BeEmpty();
+        bind.Should().NotThrow();
+    }
+
+    [Test]
+    public void FindUnparseable_ElementsOfListsAndDictionaries_NamedByTheirPath()
+    {
+        var section = Section(new()
+        {
+            ["delays:0"] = "00:00:01",
+            ["delays:1"] = "soon",
+            ["Flags:beta"] = "maybe",
+            ["Items:0:Delay"] = "00:00:02",
+            ["Items:1:Delay"] = "later",
+        });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+
+        found.Select(setting => setting.Key).Should().BeEquivalentTo("Delays:1", "Flags:beta", "Items:1:Delay");
+    }
+
     [Test]
     public async Task Start_InProductionWithoutDomain_FailsEvenWithLocalTenantEnabled()
     {
@@ -110,6 +196,26 @@ public sealed class ConfigurationTests
     }
 
     [Test]
+    public async Task Run_UnparseableClockSkew_ExitsWithOneLineAndNoStackTrace()
+    {
+        var (exitCode, output) = await AppProcess.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["AuthAction__Domain"] = "acme.eu.authaction.com",
+                ["AuthAction__Audience"] = "https://api.acme.example",
+                ["AuthAction__ClockSkew"] = "30s",
+            },
+            TimeSpan.FromSeconds(60));
+
+        exitCode.Should().Be(78);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle(l => l.Contains("Cannot start:", StringComparison.Ordinal)).Which.Should()
+            .Contain("AuthAction:ClockSkew must be a time span").And.Contain("\"30s\"").And.Contain("AuthAction__ClockSkew");
+        output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
+    }
+
+    [Test]
     [NonParallelizable]
     public async Task Start_WithNestJsEnvironmentVariables_TrustsThatTenant()
     {
@@ -136,5 +242,36 @@ public sealed class ConfigurationTests
         var options = api.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
 
         options.Issuer.Should().Be(_tenant.Issuer);
+    }
+
+    private static IConfigurationSection Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(pair => KeyValuePair.Create("Sample:" + pair.Key, pair.Value)))
+            .Build()
+            .GetSection("Sample");
+
+    /// <summary>Every shape of setting the binder knows, for the tests of <see cref="SettingValues"/>.</summary>
+    private sealed class SampleOptions
+    {
+        public int Number { get; set; } = 5;
+
+        public TimeSpan? Optional { get; set; }
+
+        public Uri? Address { get; set; }
+
+        public SampleInner Inner { get; set; } = new();
+
+        public IList<TimeSpan> Delays { get; } = [];
+
+        public Dictionary<string, bool> Flags { get; set; } = [];
+
+        public List<SampleInner> Items { get; set; } = [];
+    }
+
+    private sealed class SampleInner
+    {
+        public bool Flag { get; set; }
+
+        public TimeSpan Delay { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using AuthActionApi.Authentication;
+using AuthActionApi.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public static class AuthActionAuthenticationExtensions
 
         var services = builder.Services;
         services.AddOptions<AuthActionOptions>()
-            .BindConfiguration(AuthActionOptions.SectionName)
+            .BindCheckedConfiguration(AuthActionOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthActionOptions>, AuthActionOptionsValidator>();
 

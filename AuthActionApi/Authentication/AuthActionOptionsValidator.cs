@@ -1,3 +1,4 @@
+using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Authentication;
@@ -56,11 +57,6 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static string Describe(string key, string? legacyVariable, string problem, string example)
-    {
-        var section = AuthActionOptions.SectionName;
-        var variables = $"{section}__{key.Replace(":", "__", StringComparison.Ordinal)}"
-            + (legacyVariable is null ? string.Empty : $" or {legacyVariable}");
-        return $"{section}:{key} {problem}: set it in appsettings.json (\"{section}\": {{ ... }}) or with the environment variable {variables}, for example {example}.";
-    }
+    private static string Describe(string key, string? legacyVariable, string problem, string example) =>
+        SettingProblem.Describe(AuthActionOptions.SectionName, key, problem, example, legacyVariable);
 }
