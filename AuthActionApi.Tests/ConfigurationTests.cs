@@ -66,11 +66,29 @@ public sealed class ConfigurationTests
     [TestCase("AuthAction:ClockSkew", "-00:00:01", "AuthAction:ClockSkew")]
     [TestCase("AuthAction:Jwks:RefreshesPerMinute", "0", "AuthAction:Jwks:RefreshesPerMinute")]
     [TestCase("AuthAction:Jwks:FetchTimeout", "00:00:00", "AuthAction:Jwks:FetchTimeout")]
+    [TestCase("AuthAction:Jwks:RefreshInterval", "60.00:00:00", "AuthAction:Jwks:RefreshInterval must be between 00:00:01 and 1.00:00:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "60.00:00:00", "AuthAction:Jwks:RetryDelay must be more than zero and at most 00:01:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00.001", "AuthAction:Jwks:RetryDelay")]
     public async Task Start_OutOfRangeTunable_FailsNamingTheSetting(string key, string value, string named)
     {
         await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
+    }
+
+    [TestCase("AuthAction:ClockSkew", "00:05:00")]
+    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "60")]
+    [TestCase("AuthAction:Jwks:FetchTimeout", "00:01:00")]
+    [TestCase("AuthAction:Jwks:RefreshInterval", "1.00:00:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00")]
+    [TestCase("AuthAction:TokenCache:SizeLimit", "1000000")]
+    public async Task Start_TunableAtTheEdgeOfItsRange_Starts(string key, string value)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+
+        var start = () => api.CreateClient().Dispose();
+
+        start.Should().NotThrow();
     }
 
     [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss), not \"30s\"", "AuthAction__ClockSkew", "00:00:30")]

@@ -39,14 +39,16 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
             failures.Add(Describe("Jwks:FetchTimeout", null, "must be more than zero and at most 00:01:00", "00:00:10"));
         }
 
-        if (options.Jwks.RefreshInterval < TimeSpan.FromSeconds(1))
+        // Past a day a key the tenant removed would validate for too long, and Task.Delay refuses ~50 days and more.
+        if (options.Jwks.RefreshInterval < TimeSpan.FromSeconds(1) || options.Jwks.RefreshInterval > TimeSpan.FromDays(1))
         {
-            failures.Add(Describe("Jwks:RefreshInterval", null, "must be at least 00:00:01", "00:10:00"));
+            failures.Add(Describe("Jwks:RefreshInterval", null, "must be between 00:00:01 and 1.00:00:00", "00:10:00"));
         }
 
-        if (options.Jwks.RetryDelay <= TimeSpan.Zero)
+        // The back-off after a failed fetch never waits more than a minute, its first step included.
+        if (options.Jwks.RetryDelay <= TimeSpan.Zero || options.Jwks.RetryDelay > TimeSpan.FromMinutes(1))
         {
-            failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero", "00:00:02"));
+            failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero and at most 00:01:00", "00:00:02"));
         }
 
         if (options.TokenCache.SizeLimit is < 1 or > 1_000_000)
