@@ -176,6 +176,27 @@ public sealed class ConfigurationTests
     }
 
     [Test]
+    public async Task Refresh_RetryDelayLongerThanRefreshInterval_RetriesWithinTheInterval()
+    {
+        await using var host = await ApiHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AuthAction:Jwks:FetchTimeout"] = "00:00:01",
+            ["AuthAction:Jwks:RefreshInterval"] = "00:00:01",
+            ["AuthAction:Jwks:RetryDelay"] = "00:01:00",
+        });
+        await host.Api.WaitForKeysAsync();
+        host.Tenant.Behaviour = JwksBehaviour.ServerError;
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+
+        var rotated = host.Tenant.RotateKey();
+        host.Tenant.Behaviour = JwksBehaviour.Serve;
+
+        // Waiting the full minute of RetryDelay would outlast this wait; the interval caps even the first retry.
+        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
+            "the background refresh has retried and loaded the rotated key");
+    }
+
+    [Test]
     public async Task Start_InProductionWithoutDomain_FailsEvenWithLocalTenantEnabled()
     {
         await using var api = new ApiFactory(
