@@ -62,6 +62,33 @@ public sealed class ConfigurationTests
             .And.Contain("AuthAction__Audience").And.Contain("AUTHACTION_AUDIENCE");
     }
 
+    [TestCase("", "\n")]
+    [TestCase("", "\r\n")]
+    [TestCase("", " ")]
+    [TestCase(" ", "\t")]
+    public async Task GetProtected_AudienceSetWithSurroundingWhitespace_TrimsItAndReturns200(string before, string after)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + _tenant.Audience + after });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [TestCase("https://api.test.authactionapi\nhttps://other.example")]
+    [TestCase("https://api test")]
+    [TestCase("https://api\u0000")]
+    public async Task Start_AudienceWithWhitespaceOrControlCharacterInside_FailsWithOneLine(string audience)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
+
+        api.StartupFailures().Should().ContainSingle().Which.Should()
+            .StartWith("AuthAction:Audience must not contain spaces, line breaks or other control characters: ")
+            .And.Contain("AuthAction__Audience").And.Contain("AUTHACTION_AUDIENCE");
+    }
+
     [TestCase("AuthAction:ClockSkew", "00:10:00", "AuthAction:ClockSkew")]
     [TestCase("AuthAction:ClockSkew", "-00:00:01", "AuthAction:ClockSkew")]
     [TestCase("AuthAction:Jwks:RefreshesPerMinute", "0", "AuthAction:Jwks:RefreshesPerMinute")]

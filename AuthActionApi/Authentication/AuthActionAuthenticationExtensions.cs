@@ -19,6 +19,12 @@ public static class AuthActionAuthenticationExtensions
         var services = builder.Services;
         services.AddOptions<AuthActionOptions>()
             .BindCheckedConfiguration(AuthActionOptions.SectionName)
+            .PostConfigure(options =>
+            {
+                // A value stored with echo ends in a newline; aud is compared exactly, so it would refuse every token.
+                options.Domain = options.Domain?.Trim();
+                options.Audience = options.Audience?.Trim();
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthActionOptions>, AuthActionOptionsValidator>();
 
