@@ -1,10 +1,13 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using AuthActionApi.Authentication;
 using AuthActionApi.Settings;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthActionApi.Tests;
 
@@ -246,6 +249,94 @@ public sealed class ConfigurationTests
         api.StartupFailures().Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
     }
 
+    [TestCase("LocalTenant:TokenLifetime", "abc", "LocalTenant:TokenLifetime must be a time span ([d.]hh:mm:ss), not \"abc\"")]
+    [TestCase("LocalTenant:Enabled", "yes", "LocalTenant:Enabled must be true or false, not \"yes\"")]
+    [TestCase("LocalTenant:TokenLifetime", "00:00:59", "LocalTenant:TokenLifetime must be between 00:01:00 and 1.00:00:00")]
+    [TestCase("LocalTenant:TokenLifetime", "1.00:00:01", "LocalTenant:TokenLifetime must be between 00:01:00 and 1.00:00:00")]
+    [TestCase("LocalTenant:Address", "ftp://localhost:3000", "LocalTenant:Address must be an absolute http or https address")]
+    [TestCase("LocalTenant:Address", "http://local host:3000", "LocalTenant:Address must be an absolute http or https address")]
+    [TestCase("LocalTenant:Audience", " ", "LocalTenant:Audience is missing")]
+    [TestCase("LocalTenant:Audience", "https://local api", "LocalTenant:Audience must not contain spaces, line breaks or other control characters")]
+    [TestCase("LocalTenant:Clients:0:ClientId", " ", "LocalTenant:Clients:0:ClientId is missing")]
+    [TestCase("LocalTenant:Clients:1:ClientSecret", "", "LocalTenant:Clients:1:ClientSecret is missing")]
+    public async Task Start_LocalTenantRunningWithBadSetting_FailsWithOneLineNamingIt(string key, string value, string problem)
+    {
+        await using var api = new ApiFactory(_tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle("nothing derived from the local tenant may report the same mistake again").Which.Should()
+            .StartWith(problem + ": set it in appsettings.json (\"LocalTenant\": { ... })")
+            .And.Contain("environment variable " + key.Replace(":", "__", StringComparison.Ordinal));
+    }
+
+    [TestCase("Production")]
+    [TestCase("Development")]
+    public async Task Start_BadLocalTenantSettingsWithARealTenant_StartsAndServes(string environment)
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            new Dictionary<string, string?>
+            {
+                ["LocalTenant:Enabled"] = "yes",
+                ["LocalTenant:TokenLifetime"] = "abc",
+                ["LocalTenant:Address"] = "ftp://localhost",
+                ["LocalTenant:Clients:0:ClientId"] = "",
+            },
+            environment);
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Start_BadAuthActionAndLocalTenantSettings_FailsWithOneLineForEach()
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            LocalTenantRunning(new() { ["AuthAction:ClockSkew"] = "30s", ["LocalTenant:TokenLifetime"] = "abc" }),
+            environment: "Development",
+            configureTenant: false);
+
+        var failures = api.StartupFailures();
+
+        failures.Should().HaveCount(2);
+        failures.Should().ContainSingle(line => line.StartsWith("AuthAction:ClockSkew must be a time span", StringComparison.Ordinal));
+        failures.Should().ContainSingle(line => line.StartsWith("LocalTenant:TokenLifetime must be a time span", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task TokenEndpoint_LocalTenantSettingsWithSurroundingWhitespace_AreTrimmed()
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            LocalTenantRunning(new()
+            {
+                ["LocalTenant:Audience"] = " https://authactionapi.local/api\n",
+                ["LocalTenant:Clients:0:ClientId"] = "local-reader\n",
+                ["LocalTenant:Clients:0:ClientSecret"] = "local-reader-secret\r\n",
+            }),
+            environment: "Development",
+            configureTenant: false);
+        using var client = api.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/oauth2/m2m/token", new
+        {
+            client_id = "local-reader",
+            client_secret = "local-reader-secret",
+            audience = "https://authactionapi.local/api",
+            grant_type = "client_credentials",
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var token = new JsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        token.Audiences.Should().Equal("https://authactionapi.local/api");
+        token.Subject.Should().Be("local-reader@clients");
+    }
+
     [Test]
     public async Task Run_WithoutDomain_ExitsWithOneLinePerProblemAndNoStackTrace()
     {
@@ -308,6 +399,18 @@ public sealed class ConfigurationTests
         var options = api.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
 
         options.Issuer.Should().Be(_tenant.Issuer);
+    }
+
+    /// <summary>Development with no AuthAction domain, so the local tenant runs, plus <paramref name="settings"/>.</summary>
+    private static Dictionary<string, string?> LocalTenantRunning(Dictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return all;
     }
 
     private static IConfigurationSection Section(Dictionary<string, string?> values) =>

@@ -23,7 +23,7 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
         {
             failures.Add(Describe("Audience", "AUTHACTION_AUDIENCE", "is missing", "https://api.acme.example"));
         }
-        else if (options.Audience.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        else if (!AudienceText.IsWellFormed(options.Audience))
         {
             // Surrounding whitespace is trimmed before this check; inside, it is a pasting mistake no token matches.
             failures.Add(Describe("Audience", "AUTHACTION_AUDIENCE", "must not contain spaces, line breaks or other control characters", "https://api.acme.example"));
