@@ -11,7 +11,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthActionApi.Tests;
 
-/// <summary>The app cannot be misconfigured silently: every bad AuthAction setting stops start-up and says how to fix it.</summary>
+/// <summary>The app cannot be misconfigured silently: every bad setting that matters stops start-up and says how to fix it.</summary>
 public sealed class ConfigurationTests
 {
     private TestTenant _tenant = null!;
