@@ -1,12 +1,17 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using AuthActionApi.Authentication;
+using AuthActionApi.Settings;
 using AuthActionApi.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthActionApi.Tests;
 
-/// <summary>The app cannot be misconfigured silently: every bad AuthAction setting stops start-up and says how to fix it.</summary>
+/// <summary>The app cannot be misconfigured silently: every bad setting that matters stops start-up and says how to fix it.</summary>
 public sealed class ConfigurationTests
 {
     private TestTenant _tenant = null!;
@@ -60,15 +65,165 @@ public sealed class ConfigurationTests
             .And.Contain("AuthAction__Audience").And.Contain("AUTHACTION_AUDIENCE");
     }
 
+    [TestCase("", "\n")]
+    [TestCase("", "\r\n")]
+    [TestCase("", " ")]
+    [TestCase(" ", "\t")]
+    public async Task GetProtected_AudienceSetWithSurroundingWhitespace_TrimsItAndReturns200(string before, string after)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + _tenant.Audience + after });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [TestCase("https://api.test.authactionapi\nhttps://other.example")]
+    [TestCase("https://api test")]
+    [TestCase("https://api\u0000")]
+    public async Task Start_AudienceWithWhitespaceOrControlCharacterInside_FailsWithOneLine(string audience)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
+
+        api.StartupFailures().Should().ContainSingle().Which.Should()
+            .StartWith("AuthAction:Audience must not contain spaces, line breaks or other control characters: ")
+            .And.Contain("AuthAction__Audience").And.Contain("AUTHACTION_AUDIENCE");
+    }
+
     [TestCase("AuthAction:ClockSkew", "00:10:00", "AuthAction:ClockSkew")]
     [TestCase("AuthAction:ClockSkew", "-00:00:01", "AuthAction:ClockSkew")]
     [TestCase("AuthAction:Jwks:RefreshesPerMinute", "0", "AuthAction:Jwks:RefreshesPerMinute")]
     [TestCase("AuthAction:Jwks:FetchTimeout", "00:00:00", "AuthAction:Jwks:FetchTimeout")]
+    [TestCase("AuthAction:Jwks:RefreshInterval", "60.00:00:00", "AuthAction:Jwks:RefreshInterval must be between 00:00:01 and 1.00:00:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "60.00:00:00", "AuthAction:Jwks:RetryDelay must be more than zero and at most 00:01:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00.001", "AuthAction:Jwks:RetryDelay")]
     public async Task Start_OutOfRangeTunable_FailsNamingTheSetting(string key, string value, string named)
     {
         await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
+    }
+
+    [TestCase("AuthAction:ClockSkew", "00:05:00")]
+    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "60")]
+    [TestCase("AuthAction:Jwks:FetchTimeout", "00:01:00")]
+    [TestCase("AuthAction:Jwks:RefreshInterval", "1.00:00:00")]
+    [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00")]
+    [TestCase("AuthAction:TokenCache:SizeLimit", "1000000")]
+    public async Task Start_TunableAtTheEdgeOfItsRange_Starts(string key, string value)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+
+        var start = () => api.CreateClient().Dispose();
+
+        start.Should().NotThrow();
+    }
+
+    [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss), not \"30s\"", "AuthAction__ClockSkew", "00:00:30")]
+    [TestCase("AuthAction:TokenCache:SizeLimit", "abc", "must be a whole number, not \"abc\"", "AuthAction__TokenCache__SizeLimit", "10000")]
+    [TestCase("AuthAction:TokenCache:Enabled", "yes", "must be true or false, not \"yes\"", "AuthAction__TokenCache__Enabled", "true")]
+    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "1e9", "must be a whole number, not \"1e9\"", "AuthAction__Jwks__RefreshesPerMinute", "5")]
+    [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss), not \"\"", "AuthAction__Jwks__FetchTimeout", "00:00:10")]
+    public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyValueAndExample(string key, string value, string problem, string variable, string example)
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle("the other settings are fine, so nothing else may be reported").Which.Should()
+            .StartWith($"{key} {problem}: set it in appsettings.json")
+            .And.Contain($"environment variable {variable}")
+            .And.EndWith($", for example {example}.");
+    }
+
+    [Test]
+    public async Task Start_UnparseableValueWithControlCharacters_QuotesItEscapedAndShortened()
+    {
+        var value = "30s\n\u001b[2J\u202e" + new string('x', 100);
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle().Which.Should()
+            .Contain("""not "30s\n\u001B[2J\u202Exxx""")
+            .And.Contain("""xxx...": set it""")
+            .And.NotContain("\n").And.NotContain("\u001b").And.NotContain("\u202e")
+            .And.NotContain(new string('x', 41));
+    }
+
+    [TestCase("Number", "1e9")]
+    [TestCase("Number", "")]
+    [TestCase("Optional", "30s")]
+    [TestCase("Optional", " ")]
+    [TestCase("Inner:Flag", "yes")]
+    [TestCase("Address", "http://*:3000")]
+    public void FindUnparseable_ValueTheBinderRejects_IsFound(string key, string value)
+    {
+        var section = Section(new() { [key] = value });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+        var bind = () => section.Bind(new SampleOptions());
+
+        found.Should().ContainSingle().Which.Key.Should().Be(key);
+        bind.Should().Throw<InvalidOperationException>();
+    }
+
+    [TestCase("Number", " 5 ")]
+    [TestCase("Optional", "")]
+    [TestCase("Optional", "1.00:00:00")]
+    [TestCase("Inner:Flag", "False")]
+    [TestCase("Inner", "text")]
+    [TestCase("Unknown", "anything")]
+    [TestCase("Address", "relative/path")]
+    public void FindUnparseable_ValueTheBinderAccepts_FindsNothing(string key, string value)
+    {
+        var section = Section(new() { [key] = value });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+        var bind = () => section.Bind(new SampleOptions());
+
+        found.Should().BeEmpty();
+        bind.Should().NotThrow();
+    }
+
+    [Test]
+    public void FindUnparseable_ElementsOfListsAndDictionaries_NamedByTheirPath()
+    {
+        var section = Section(new()
+        {
+            ["delays:0"] = "00:00:01",
+            ["delays:1"] = "soon",
+            ["Flags:beta"] = "maybe",
+            ["Items:0:Delay"] = "00:00:02",
+            ["Items:1:Delay"] = "later",
+        });
+
+        var found = SettingValues.FindUnparseable(section, typeof(SampleOptions));
+
+        found.Select(setting => setting.Key).Should().BeEquivalentTo("Delays:1", "Flags:beta", "Items:1:Delay");
+    }
+
+    [Test]
+    public async Task Refresh_RetryDelayLongerThanRefreshInterval_RetriesWithinTheInterval()
+    {
+        await using var host = await ApiHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AuthAction:Jwks:FetchTimeout"] = "00:00:01",
+            ["AuthAction:Jwks:RefreshInterval"] = "00:00:01",
+            ["AuthAction:Jwks:RetryDelay"] = "00:01:00",
+        });
+        await host.Api.WaitForKeysAsync();
+        host.Tenant.Behaviour = JwksBehaviour.ServerError;
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+
+        var rotated = host.Tenant.RotateKey();
+        host.Tenant.Behaviour = JwksBehaviour.Serve;
+
+        // Waiting the full minute of RetryDelay would outlast this wait; the interval caps even the first retry.
+        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
+            "the background refresh has retried and loaded the rotated key");
     }
 
     [Test]
@@ -94,6 +249,94 @@ public sealed class ConfigurationTests
         api.StartupFailures().Should().Contain(line => line.StartsWith("AuthAction:Domain is missing", StringComparison.Ordinal));
     }
 
+    [TestCase("LocalTenant:TokenLifetime", "abc", "LocalTenant:TokenLifetime must be a time span ([d.]hh:mm:ss), not \"abc\"")]
+    [TestCase("LocalTenant:Enabled", "yes", "LocalTenant:Enabled must be true or false, not \"yes\"")]
+    [TestCase("LocalTenant:TokenLifetime", "00:00:59", "LocalTenant:TokenLifetime must be between 00:01:00 and 1.00:00:00")]
+    [TestCase("LocalTenant:TokenLifetime", "1.00:00:01", "LocalTenant:TokenLifetime must be between 00:01:00 and 1.00:00:00")]
+    [TestCase("LocalTenant:Address", "ftp://localhost:3000", "LocalTenant:Address must be an absolute http or https address")]
+    [TestCase("LocalTenant:Address", "http://local host:3000", "LocalTenant:Address must be an absolute http or https address")]
+    [TestCase("LocalTenant:Audience", " ", "LocalTenant:Audience is missing")]
+    [TestCase("LocalTenant:Audience", "https://local api", "LocalTenant:Audience must not contain spaces, line breaks or other control characters")]
+    [TestCase("LocalTenant:Clients:0:ClientId", " ", "LocalTenant:Clients:0:ClientId is missing")]
+    [TestCase("LocalTenant:Clients:1:ClientSecret", "", "LocalTenant:Clients:1:ClientSecret is missing")]
+    public async Task Start_LocalTenantRunningWithBadSetting_FailsWithOneLineNamingIt(string key, string value, string problem)
+    {
+        await using var api = new ApiFactory(_tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
+
+        var failures = api.StartupFailures();
+
+        failures.Should().ContainSingle("nothing derived from the local tenant may report the same mistake again").Which.Should()
+            .StartWith(problem + ": set it in appsettings.json (\"LocalTenant\": { ... })")
+            .And.Contain("environment variable " + key.Replace(":", "__", StringComparison.Ordinal));
+    }
+
+    [TestCase("Production")]
+    [TestCase("Development")]
+    public async Task Start_BadLocalTenantSettingsWithARealTenant_StartsAndServes(string environment)
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            new Dictionary<string, string?>
+            {
+                ["LocalTenant:Enabled"] = "yes",
+                ["LocalTenant:TokenLifetime"] = "abc",
+                ["LocalTenant:Address"] = "ftp://localhost",
+                ["LocalTenant:Clients:0:ClientId"] = "",
+            },
+            environment);
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Start_BadAuthActionAndLocalTenantSettings_FailsWithOneLineForEach()
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            LocalTenantRunning(new() { ["AuthAction:ClockSkew"] = "30s", ["LocalTenant:TokenLifetime"] = "abc" }),
+            environment: "Development",
+            configureTenant: false);
+
+        var failures = api.StartupFailures();
+
+        failures.Should().HaveCount(2);
+        failures.Should().ContainSingle(line => line.StartsWith("AuthAction:ClockSkew must be a time span", StringComparison.Ordinal));
+        failures.Should().ContainSingle(line => line.StartsWith("LocalTenant:TokenLifetime must be a time span", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task TokenEndpoint_LocalTenantSettingsWithSurroundingWhitespace_AreTrimmed()
+    {
+        await using var api = new ApiFactory(
+            _tenant,
+            LocalTenantRunning(new()
+            {
+                ["LocalTenant:Audience"] = " https://authactionapi.local/api\n",
+                ["LocalTenant:Clients:0:ClientId"] = "local-reader\n",
+                ["LocalTenant:Clients:0:ClientSecret"] = "local-reader-secret\r\n",
+            }),
+            environment: "Development",
+            configureTenant: false);
+        using var client = api.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/oauth2/m2m/token", new
+        {
+            client_id = "local-reader",
+            client_secret = "local-reader-secret",
+            audience = "https://authactionapi.local/api",
+            grant_type = "client_credentials",
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var token = new JsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        token.Audiences.Should().Equal("https://authactionapi.local/api");
+        token.Subject.Should().Be("local-reader@clients");
+    }
+
     [Test]
     public async Task Run_WithoutDomain_ExitsWithOneLinePerProblemAndNoStackTrace()
     {
@@ -106,6 +349,26 @@ public sealed class ConfigurationTests
         lines.Where(l => l.Contains("Cannot start:", StringComparison.Ordinal)).Should().HaveCount(2);
         lines.Should().ContainSingle(l => l.Contains("AuthAction:Domain is missing", StringComparison.Ordinal)
             && l.Contains("AUTHACTION_DOMAIN", StringComparison.Ordinal) && l.Contains("AuthAction__Domain", StringComparison.Ordinal));
+        output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
+    }
+
+    [Test]
+    public async Task Run_UnparseableClockSkew_ExitsWithOneLineAndNoStackTrace()
+    {
+        var (exitCode, output) = await AppProcess.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["AuthAction__Domain"] = "acme.eu.authaction.com",
+                ["AuthAction__Audience"] = "https://api.acme.example",
+                ["AuthAction__ClockSkew"] = "30s",
+            },
+            TimeSpan.FromSeconds(60));
+
+        exitCode.Should().Be(78);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle(l => l.Contains("Cannot start:", StringComparison.Ordinal)).Which.Should()
+            .Contain("AuthAction:ClockSkew must be a time span").And.Contain("\"30s\"").And.Contain("AuthAction__ClockSkew");
         output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
     }
 
@@ -136,5 +399,48 @@ public sealed class ConfigurationTests
         var options = api.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
 
         options.Issuer.Should().Be(_tenant.Issuer);
+    }
+
+    /// <summary>Development with no AuthAction domain, so the local tenant runs, plus <paramref name="settings"/>.</summary>
+    private static Dictionary<string, string?> LocalTenantRunning(Dictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
+    private static IConfigurationSection Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(pair => KeyValuePair.Create("Sample:" + pair.Key, pair.Value)))
+            .Build()
+            .GetSection("Sample");
+
+    /// <summary>Every shape of setting the binder knows, for the tests of <see cref="SettingValues"/>.</summary>
+    private sealed class SampleOptions
+    {
+        public int Number { get; set; } = 5;
+
+        public TimeSpan? Optional { get; set; }
+
+        public Uri? Address { get; set; }
+
+        public SampleInner Inner { get; set; } = new();
+
+        public IList<TimeSpan> Delays { get; } = [];
+
+        public Dictionary<string, bool> Flags { get; set; } = [];
+
+        public List<SampleInner> Items { get; set; } = [];
+    }
+
+    private sealed class SampleInner
+    {
+        public bool Flag { get; set; }
+
+        public TimeSpan Delay { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using AuthActionApi.Authentication;
+using AuthActionApi.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,13 @@ public static class AuthActionAuthenticationExtensions
 
         var services = builder.Services;
         services.AddOptions<AuthActionOptions>()
-            .BindConfiguration(AuthActionOptions.SectionName)
+            .BindCheckedConfiguration(AuthActionOptions.SectionName)
+            .PostConfigure(options =>
+            {
+                // A value stored with echo ends in a newline; aud is compared exactly, so it would refuse every token.
+                options.Domain = options.Domain?.Trim();
+                options.Audience = options.Audience?.Trim();
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthActionOptions>, AuthActionOptionsValidator>();
 

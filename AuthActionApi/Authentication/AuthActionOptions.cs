@@ -13,11 +13,14 @@ public sealed class AuthActionOptions
     /// <summary>
     /// The tenant domain, such as <c>acme.eu.authaction.com</c> or <c>https://acme.eu.authaction.com/</c>.
     /// The issuer and the JWKS address are derived from it. Plain <c>http://</c> is accepted only for a
-    /// loopback host (tests and the built-in local tenant).
+    /// loopback host (tests and the built-in local tenant). Surrounding whitespace is ignored.
     /// </summary>
     public string? Domain { get; set; }
 
-    /// <summary>The API identifier that access tokens must name in their <c>aud</c> claim.</summary>
+    /// <summary>
+    /// The API identifier that access tokens must name in their <c>aud</c> claim. Surrounding whitespace is ignored
+    /// (a value written with <c>echo</c> ends in a newline); whitespace or control characters inside are refused.
+    /// </summary>
     public string? Audience { get; set; }
 
     /// <summary>How far <c>exp</c> and <c>nbf</c> may be off because of clock drift. Default 30 seconds.</summary>

@@ -1,3 +1,4 @@
+using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Authentication;
@@ -22,6 +23,11 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
         {
             failures.Add(Describe("Audience", "AUTHACTION_AUDIENCE", "is missing", "https://api.acme.example"));
         }
+        else if (!AudienceText.IsWellFormed(options.Audience))
+        {
+            // Surrounding whitespace is trimmed before this check; inside, it is a pasting mistake no token matches.
+            failures.Add(Describe("Audience", "AUTHACTION_AUDIENCE", "must not contain spaces, line breaks or other control characters", "https://api.acme.example"));
+        }
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
@@ -38,14 +44,16 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
             failures.Add(Describe("Jwks:FetchTimeout", null, "must be more than zero and at most 00:01:00", "00:00:10"));
         }
 
-        if (options.Jwks.RefreshInterval < TimeSpan.FromSeconds(1))
+        // Past a day a key the tenant removed would validate for too long, and Task.Delay refuses ~50 days and more.
+        if (options.Jwks.RefreshInterval < TimeSpan.FromSeconds(1) || options.Jwks.RefreshInterval > TimeSpan.FromDays(1))
         {
-            failures.Add(Describe("Jwks:RefreshInterval", null, "must be at least 00:00:01", "00:10:00"));
+            failures.Add(Describe("Jwks:RefreshInterval", null, "must be between 00:00:01 and 1.00:00:00", "00:10:00"));
         }
 
-        if (options.Jwks.RetryDelay <= TimeSpan.Zero)
+        // The back-off after a failed fetch never waits more than a minute, its first step included.
+        if (options.Jwks.RetryDelay <= TimeSpan.Zero || options.Jwks.RetryDelay > TimeSpan.FromMinutes(1))
         {
-            failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero", "00:00:02"));
+            failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero and at most 00:01:00", "00:00:02"));
         }
 
         if (options.TokenCache.SizeLimit is < 1 or > 1_000_000)
@@ -56,11 +64,6 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static string Describe(string key, string? legacyVariable, string problem, string example)
-    {
-        var section = AuthActionOptions.SectionName;
-        var variables = $"{section}__{key.Replace(":", "__", StringComparison.Ordinal)}"
-            + (legacyVariable is null ? string.Empty : $" or {legacyVariable}");
-        return $"{section}:{key} {problem}: set it in appsettings.json (\"{section}\": {{ ... }}) or with the environment variable {variables}, for example {example}.";
-    }
+    private static string Describe(string key, string? legacyVariable, string problem, string example) =>
+        SettingProblem.Describe(AuthActionOptions.SectionName, key, problem, example, legacyVariable);
 }

@@ -13,16 +13,22 @@ public sealed class JwksOptions
 
     /// <summary>
     /// How many times a minute a token with an unknown <c>kid</c> may trigger a JWKS fetch, as
-    /// jwks-rsa's <c>jwksRequestsPerMinute</c> in the NestJS example. Default 5.
+    /// jwks-rsa's <c>jwksRequestsPerMinute</c> in the NestJS example. Default 5; 1 to 60.
     /// </summary>
     public int RefreshesPerMinute { get; set; } = 5;
 
-    /// <summary>How long one JWKS fetch may take before it is abandoned. Default 10 seconds.</summary>
+    /// <summary>How long one JWKS fetch may take before it is abandoned. Default 10 seconds; more than zero, at most a minute.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the keys are re-read even when no token asks, so a removed key stops validating. Default 10 minutes.</summary>
+    /// <summary>
+    /// How often the keys are re-read even when no token asks, so a removed key stops validating. Default 10 minutes;
+    /// one second to one day.
+    /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How soon a failed fetch is retried in the background, doubling up to <see cref="RefreshInterval"/>. Default 2 seconds.</summary>
+    /// <summary>
+    /// How soon a failed fetch is retried in the background, doubling up to a minute or <see cref="RefreshInterval"/>,
+    /// whichever is shorter. Default 2 seconds; more than zero, at most a minute.
+    /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

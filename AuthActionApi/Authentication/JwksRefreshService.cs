@@ -56,8 +56,8 @@ internal sealed partial class JwksRefreshService(
             }
             else
             {
-                delay = retryDelay;
                 var ceiling = settings.RefreshInterval < s_maximumRetryDelay ? settings.RefreshInterval : s_maximumRetryDelay;
+                delay = retryDelay < ceiling ? retryDelay : ceiling;
                 retryDelay = retryDelay * 2 < ceiling ? retryDelay * 2 : ceiling;
             }
 

@@ -30,11 +30,11 @@ public static partial class RunExtensions
             // The same checks the host runs as it starts, run first so a failure is ours to report.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Failures(ex) is { } failures)
         {
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggers.CreateLogger("AuthActionApi.Startup");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 Log.InvalidSetting(logger, failure);
             }
@@ -74,6 +74,15 @@ public static partial class RunExtensions
         Log.BackgroundServiceFailed(logger, failed.GetType().Name, failure.Message, SoftwareErrorExitCode);
         return SoftwareErrorExitCode;
     }
+
+    // With more than one options class failing (AuthAction and LocalTenant), the validator throws them together.
+    private static IEnumerable<string>? Failures(Exception exception) => exception switch
+    {
+        OptionsValidationException invalid => invalid.Failures,
+        AggregateException { InnerExceptions: var all } when all.All(inner => inner is OptionsValidationException)
+            => all.Cast<OptionsValidationException>().SelectMany(invalid => invalid.Failures),
+        _ => null,
+    };
 
     private static partial class Log
     {

@@ -1,5 +1,6 @@
 using AuthActionApi.Authentication;
 using AuthActionApi.LocalTenant;
+using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,17 +15,36 @@ public static partial class LocalTenantExtensions
     /// <summary>Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>.</summary>
     public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LocalTenantOptions>().BindConfiguration(LocalTenantOptions.SectionName);
+        builder.Services.AddOptions<LocalTenantOptions>()
+            .BindCheckedConfiguration(LocalTenantOptions.SectionName, LocalTenantMode.IsActive)
+            .PostConfigure(options =>
+            {
+                // As for AuthAction: a value stored with echo ends in a newline. An empty Address means the default one.
+                options.Address = string.IsNullOrWhiteSpace(options.Address) ? null : options.Address.Trim();
+                options.Audience = options.Audience?.Trim() ?? string.Empty;
+                foreach (var client in options.Clients)
+                {
+                    client.ClientId = client.ClientId?.Trim() ?? string.Empty;
+                    client.ClientSecret = client.ClientSecret?.Trim() ?? string.Empty;
+                    client.Scopes = client.Scopes?.Trim() ?? string.Empty;
+                }
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LocalTenantOptions>, LocalTenantOptionsValidator>();
         builder.Services.AddSingleton<LocalTenantSigningKey>();
         builder.Services.AddOptions<AuthActionOptions>()
-            .PostConfigure<IConfiguration, IHostEnvironment, IOptions<LocalTenantOptions>>((options, configuration, environment, tenant) =>
-            {
-                if (LocalTenantMode.IsActive(configuration, environment))
+            .PostConfigure<IConfiguration, IHostEnvironment, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
+                (options, configuration, environment, setups, postConfigures) =>
                 {
-                    options.Domain = LocalTenantMode.Address(tenant.Value, configuration).AbsoluteUri;
-                    options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? tenant.Value.Audience : options.Audience;
-                }
-            });
+                    if (LocalTenantMode.IsActive(configuration, environment))
+                    {
+                        // Read without validation: the local tenant's own check reports its settings, and throwing here
+                        // would hide the AuthAction problems reported beside them.
+                        var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
+                        options.Domain = LocalTenantMode.Address(tenant, configuration).AbsoluteUri;
+                        options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? LocalTenantMode.Audience(tenant) : options.Audience;
+                    }
+                });
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AuthActionApi.Authentication;
 
 namespace AuthActionApi.LocalTenant;
@@ -8,12 +9,14 @@ internal static class LocalTenantMode
     public static bool IsActive(IConfiguration configuration, IHostEnvironment environment) =>
         environment.IsDevelopment()
         && string.IsNullOrWhiteSpace(configuration[$"{AuthActionOptions.SectionName}:{nameof(AuthActionOptions.Domain)}"])
-        && configuration.GetValue($"{LocalTenantOptions.SectionName}:{nameof(LocalTenantOptions.Enabled)}", true);
+        && IsEnabled(configuration);
 
     /// <summary>The local tenant's own address: <see cref="LocalTenantOptions.Address"/>, else the app's first http address.</summary>
     public static Uri Address(LocalTenantOptions options, IConfiguration configuration)
     {
-        var configured = options.Address
+        // A malformed Address stops start-up through LocalTenantOptionsValidator; until then the default stands in,
+        // so the AuthAction domain derived from it neither throws nor reports the same mistake a second time.
+        var configured = (IsHttpAddress(options.Address) ? options.Address : null)
             ?? (configuration["urls"] ?? string.Empty)
                 .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .FirstOrDefault(url => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
@@ -25,4 +28,19 @@ internal static class LocalTenantMode
             .Replace("://[::]", "://localhost", StringComparison.Ordinal));
         return new Uri(address.Uri.GetLeftPart(UriPartial.Authority));
     }
+
+    /// <summary>The audience of the local tenant's tokens: <see cref="LocalTenantOptions.Audience"/>, or its default while that is malformed.</summary>
+    public static string Audience(LocalTenantOptions options) =>
+        // As for the address: LocalTenantOptionsValidator reports a malformed audience, and AuthAction:Audience, which
+        // takes this value, must not report it again under its own name.
+        AudienceText.IsWellFormed(options.Audience) ? options.Audience : new LocalTenantOptions().Audience;
+
+    /// <summary>Whether <paramref name="address"/> is an absolute http or https URL, as <see cref="LocalTenantOptions.Address"/> must be.</summary>
+    public static bool IsHttpAddress([NotNullWhen(true)] string? address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    // An Enabled that is not true or false counts as the default, as the options binding leaves it, and the local
+    // tenant's validation reports the value: GetValue would throw a stack trace from here instead.
+    private static bool IsEnabled(IConfiguration configuration) =>
+        !bool.TryParse(configuration[$"{LocalTenantOptions.SectionName}:{nameof(LocalTenantOptions.Enabled)}"], out var enabled) || enabled;
 }

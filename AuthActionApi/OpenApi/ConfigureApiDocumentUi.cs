@@ -17,11 +17,26 @@ internal sealed class ConfigureApiDocumentUi(
 
         // The local tenant's clients are Development fixtures already listed in appsettings.json and in the start-up
         // log; filling one in lets a person get a token without leaving the page. A real tenant's secret never lands here.
-        var client = localTenant.Value.Clients.FirstOrDefault();
-        if (client is not null && LocalTenantMode.IsActive(configuration, environment))
+        if (!LocalTenantMode.IsActive(configuration, environment) || FirstClient() is not { } client)
         {
-            options.OAuthClientId(client.ClientId);
-            options.OAuthClientSecret(client.ClientSecret);
+            return;
+        }
+
+        options.OAuthClientId(client.ClientId);
+        options.OAuthClientSecret(client.ClientSecret);
+    }
+
+    private LocalTenantClient? FirstClient()
+    {
+        try
+        {
+            return localTenant.Value.Clients.FirstOrDefault();
+        }
+        catch (OptionsValidationException)
+        {
+            // Swagger UI is set up before RunApiAsync checks the settings, which reports this as one line per problem
+            // and stops; throwing here would print a stack trace instead.
+            return null;
         }
     }
 }
