@@ -75,12 +75,13 @@ public static partial class RunExtensions
         return SoftwareErrorExitCode;
     }
 
-    // With more than one options class failing (AuthAction and LocalTenant), the validator throws them together.
+    // With more than one options class failing (AuthAction and LocalTenant), the validator throws them together; an
+    // options class built from a failing one (JwtBearer's, from AuthAction's) repeats its failures, said once here.
     private static IEnumerable<string>? Failures(Exception exception) => exception switch
     {
         OptionsValidationException invalid => invalid.Failures,
         AggregateException { InnerExceptions: var all } when all.All(inner => inner is OptionsValidationException)
-            => all.Cast<OptionsValidationException>().SelectMany(invalid => invalid.Failures),
+            => all.Cast<OptionsValidationException>().SelectMany(invalid => invalid.Failures).Distinct(StringComparer.Ordinal),
         _ => null,
     };
 

@@ -1,34 +1,34 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Logging;
 
 /// <summary>
 /// Keeps the log of refusals bounded under a flood. For each reason (a fixed phrase, never a value from a request),
-/// the first <see cref="LinesPerInterval"/> lines of every <see cref="Interval"/> are written; the rest are counted,
-/// and one summary line per reason says how many were left out. A flood of bad tokens then costs a few lines a
-/// second, whatever its rate, and an operator still sees that it happened and how big it was.
+/// the first <see cref="RefusalLogOptions.LinesPerInterval"/> lines of every <see cref="RefusalLogOptions.Interval"/>
+/// are written; the rest are counted, and one summary line per reason says how many were left out. A flood of bad
+/// tokens then costs a few lines a second, whatever its rate, and an operator still sees that it happened and how big
+/// it was.
 /// </summary>
 internal sealed partial class LogThrottle : IDisposable
 {
-    /// <summary>How many lines per reason are written in each interval.</summary>
-    public const int LinesPerInterval = 5;
-
-    /// <summary>The length of one interval.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly ILogger<LogThrottle> _logger;
     private readonly ITimer _timer;
+    private readonly int _linesPerInterval;
+    private readonly TimeSpan _interval;
 
-    public LogThrottle(TimeProvider time, ILogger<LogThrottle> logger)
+    public LogThrottle(IOptions<RefusalLogOptions> options, TimeProvider time, ILogger<LogThrottle> logger)
     {
         _logger = logger;
-        _timer = time.CreateTimer(static state => ((LogThrottle)state!).Summarise(), this, Interval, Interval);
+        _linesPerInterval = options.Value.LinesPerInterval;
+        _interval = options.Value.Interval;
+        _timer = time.CreateTimer(static state => ((LogThrottle)state!).Summarise(), this, _interval, _interval);
     }
 
     /// <summary>Whether a line for <paramref name="reason"/> may be written now; false counts it as left out.</summary>
     public bool ShouldWrite(string reason) =>
-        Interlocked.Increment(ref _counters.GetOrAdd(reason, static _ => new Counter()).Value) <= LinesPerInterval;
+        Interlocked.Increment(ref _counters.GetOrAdd(reason, static _ => new Counter()).Value) <= _linesPerInterval;
 
     public void Dispose()
     {
@@ -42,9 +42,9 @@ internal sealed partial class LogThrottle : IDisposable
         foreach (var (reason, counter) in _counters)
         {
             var total = Interlocked.Exchange(ref counter.Value, 0);
-            if (total > LinesPerInterval)
+            if (total > _linesPerInterval)
             {
-                Log.LinesLeftOut(_logger, total - LinesPerInterval, reason, total, Interval.TotalSeconds, LinesPerInterval);
+                Log.LinesLeftOut(_logger, total - _linesPerInterval, reason, total, _interval.TotalSeconds, _linesPerInterval);
             }
         }
     }

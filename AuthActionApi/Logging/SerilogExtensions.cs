@@ -1,4 +1,6 @@
 using AuthActionApi.Logging;
+using AuthActionApi.Settings;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
@@ -25,6 +27,8 @@ public static class SerilogExtensions
                 .Enrich.With<ControlCharacterEscaper>(),
             preserveStaticLogger: true);
         CacheLoggersByCategory(builder.Services);
+        builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
         builder.Services.AddSingleton<LogThrottle>();
         return builder;
     }
