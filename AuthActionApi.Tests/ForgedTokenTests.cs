@@ -283,6 +283,30 @@ public sealed class ForgedTokenTests : ApiFixture
         await response.ShouldBeRefusedAsync(Refusal.UnsupportedHeader);
     }
 
+    [TestCase("exp")]
+    [TestCase("nbf")]
+    [TestCase("iat")]
+    public async Task GetProtected_DateClaimAsAStringOfDigits_Returns401Malformed(string claim)
+    {
+        // Signed by the tenant's real key, so only the JSON type is wrong: RFC 7519 NumericDate is a number.
+        var when = claim == "exp" ? DateTimeOffset.UtcNow.AddHours(1) : DateTimeOffset.UtcNow.AddMinutes(-1);
+        var token = Tenant.Token().Unique().Claim(claim, when.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)).Build();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
+    public async Task GetProtected_NestedClaimNamedExpAsAString_IsNotADateAndIsAccepted()
+    {
+        var token = Tenant.Token().Unique().Claim("meta", new JsonObject { ["exp"] = "not a date" }).Build();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Test]
     public async Task GetProtected_FivePartJweToken_Returns401Malformed()
     {

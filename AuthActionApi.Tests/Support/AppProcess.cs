@@ -1,12 +1,52 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AuthActionApi.Tests.Support;
 
 /// <summary>Runs the built API as its own process, exactly as <c>dotnet AuthActionApi.dll</c> would.</summary>
-public static class AppProcess
+public static partial class AppProcess
 {
     /// <summary>Starts the app with these environment variables and waits for it to exit (it must, within the timeout).</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The app did not exit within {timeout}: {await stdout}{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>
+    /// Starts the app on a free loopback port and returns once it listens; its console output is collected as the
+    /// terminal would show it. Disposing it kills the process.
+    /// </summary>
+    public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var app = new RunningApp(Process.Start(StartInfo(environment))!);
+        try
+        {
+            await Eventually.UntilAsync(() => app.Address is not null || app.Process.HasExited, "the app listens", timeout);
+            return app.Address is not null ? app : throw new InvalidOperationException("The app exited: " + app.Output);
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment)
     {
         var directory = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
         var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "AuthActionApi.dll"), "--urls", "http://127.0.0.1:0"])
@@ -27,20 +67,70 @@ public static class AppProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
+        return start;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningOn();
+
+    /// <summary>The app as a running process: where it listens and everything it has written so far.</summary>
+    public sealed class RunningApp : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private readonly Lock _gate = new();
+
+        internal RunningApp(Process process)
         {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The app did not exit within {timeout}: {await stdout}{await stderr}");
+            Process = process;
+            process.OutputDataReceived += (_, line) => Append(line.Data);
+            process.ErrorDataReceived += (_, line) => Append(line.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
         }
 
-        return (process.ExitCode, await stdout + await stderr);
+        public Process Process { get; }
+
+        /// <summary>The address from the host's "Now listening on" line, once it is written.</summary>
+        public Uri? Address { get; private set; }
+
+        /// <summary>Standard output and error so far, line by line, exactly as printed.</summary>
+        public string Output
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit();
+            }
+
+            Process.Dispose();
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                _output.Append(line).Append('\n');
+                if (Address is null && ListeningOn().Match(line) is { Success: true } match)
+                {
+                    Address = new Uri(match.Groups[1].Value);
+                }
+            }
+        }
     }
 }

@@ -17,6 +17,16 @@ public sealed class CollectedLogs : ILogEventSink
         Events.Where(e => e.Properties.TryGetValue("SourceContext", out var value)
             && value is ScalarValue { Value: string context } && context == sourceContext);
 
+    /// <summary>The events of one event id, as <c>[LoggerMessage(EventId = ...)]</c> gives it.</summary>
+    public IEnumerable<LogEvent> WithEventId(int id) =>
+        Events.Where(e => e.Properties.TryGetValue("EventId", out var value)
+            && value is StructureValue structure
+            && structure.Properties.Any(p => p.Name == "Id" && p.Value is ScalarValue { Value: int logged } && logged == id));
+
+    /// <summary>The events written while serving the request whose problem body carried <paramref name="traceId"/>.</summary>
+    public IEnumerable<LogEvent> WithTraceId(string traceId) =>
+        Events.Where(e => e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
+
     /// <summary>Every event rendered as text, with all its properties: what would reach any sink.</summary>
     public string RenderAll() => string.Join(
         Environment.NewLine,
