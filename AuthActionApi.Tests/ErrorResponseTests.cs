@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AuthActionApi.Tests.Support;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 
 namespace AuthActionApi.Tests;
@@ -103,6 +106,28 @@ public sealed class ErrorResponseTests : ApiFixture
         var headers = string.Join('\n', response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(", ", h.Value)));
         headers.Should().NotContain(Marker);
         (await response.Content.ReadAsStringAsync()).Should().NotContain(Marker);
+    }
+
+    [Test]
+    public async Task GetProtected_OnChallengeThatWritesItsOwnAnswer_ThatAnswerStands()
+    {
+        await using var api = new ApiFactory(Tenant, services: services => services.PostConfigure<JwtBearerOptions>(
+            JwtBearerDefaults.AuthenticationScheme,
+            options => options.Events.OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"partner\"";
+                await context.Response.WriteAsync("custom");
+            }));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("Bearer realm=\"partner\"");
+        (await response.Content.ReadAsStringAsync()).Should().Be("custom");
     }
 
     [Test]
