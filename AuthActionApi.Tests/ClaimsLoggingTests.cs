@@ -80,6 +80,32 @@ public sealed class ClaimsLoggingTests
         api.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Refused an access token", StringComparison.Ordinal)).Should().Be(2);
     }
 
+    [TestCase(60)]
+    [TestCase(100)]
+    [TestCase(500)]
+    public async Task GetProtected_DeeplyNestedClaimInDevelopment_IsAnsweredNever500(int depth)
+    {
+        await using var api = new ApiFactory(_tenant, environment: "Development");
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        JsonNode nested = "bottom";
+        for (var i = 0; i < depth; i++)
+        {
+            nested = new JsonArray(nested);
+        }
+
+        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Unique().Claim("deep", nested).Build());
+
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            api.Logs.From(ClaimsCategory).Should().ContainSingle("an accepted token's claims are logged, however deep");
+        }
+        else
+        {
+            await response.ShouldBeRefusedAsync(Refusal.Malformed);
+        }
+    }
+
     [Test]
     public async Task TokenValidated_AnyEnvironment_NeverLogsTheTokenOrAuthorizationHeader()
     {

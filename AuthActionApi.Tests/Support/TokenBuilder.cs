@@ -12,6 +12,9 @@ namespace AuthActionApi.Tests.Support;
 /// </summary>
 public sealed class TokenBuilder
 {
+    /// <summary>A forged payload may nest deeper than System.Text.Json writes by default.</summary>
+    private static readonly JsonSerializerOptions s_anyDepth = new() { MaxDepth = 1024 };
+
     private readonly JsonObject _header;
     private readonly JsonObject _payload;
     private TestSigningKey _signingKey;
@@ -115,5 +118,5 @@ public sealed class TokenBuilder
     }
 
     private static string Encode(JsonObject json) =>
-        Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(json));
+        Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(json, s_anyDepth));
 }
