@@ -96,7 +96,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             result.Properties!.Items["added"].Should().Be("once");
         });
         var cache = api.Services.GetRequiredService<ValidatedTokenCache>();
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var next).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, BearerOptions(api.Services), token, out var next).Should().BeTrue();
         next!.Identity.FindAll("added").Should().BeEmpty();
         next.Properties.Items.Should().NotContainKey("added");
     }
@@ -107,11 +107,12 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         var token = Tenant.Token().Unique().Build();
         (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         var cache = Api.Services.GetRequiredService<ValidatedTokenCache>();
+        var options = BearerOptions(Api.Services);
 
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var first).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, options, token, out var first).Should().BeTrue();
         first!.Identity.AddClaim(new Claim("scope", "admin:everything"));
         first.Properties.Items["tampered"] = "yes";
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, token, out var second).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, options, token, out var second).Should().BeTrue();
 
         second!.Identity.Should().NotBeSameAs(first.Identity);
         second.Identity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
@@ -233,6 +234,31 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_CachedTokenAfterTheSchemesOptionsAreBuiltAnew_IsValidatedWithTheNewOnes()
+    {
+        var otherAudience = false;
+        await using var api = WithHook(options =>
+        {
+            if (Volatile.Read(ref otherAudience))
+            {
+                options.TokenValidationParameters.ValidAudience = PartnerAudience;
+            }
+        });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var token = Tenant.Token().Unique().Build();
+        (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // What a configuration reload does: the options monitor drops the scheme's options and builds them again.
+        Volatile.Write(ref otherAudience, true);
+        api.Services.GetRequiredService<IOptionsMonitorCache<JwtBearerOptions>>().TryRemove(JwtBearerDefaults.AuthenticationScheme);
+        var response = await client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
+    }
+
+    [Test]
     public async Task Start_EventsObjectReplaced_FailsNamingTheFix()
     {
         await using var api = WithHook(options => options.Events = new JwtBearerEvents());
@@ -240,6 +266,9 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         api.StartupFailures().Should().ContainSingle().Which.Should()
             .StartWith("JwtBearerOptions.Events of the 'Bearer' scheme was replaced").And.Contain("options.Events.OnTokenValidated");
     }
+
+    private static JwtBearerOptions BearerOptions(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
 
     /// <summary>A host of its own whose Bearer scheme has your delegates set the documented way, after the app's set-up.</summary>
     private ApiFactory WithHook(Action<JwtBearerOptions> configure) =>

@@ -89,13 +89,13 @@ internal sealed partial class AuthActionJwtBearerEvents(
         hit = null;
         if (!string.IsNullOrEmpty(context.Token))
         {
-            return cache.TryGet(context.Scheme.Name, context.Token, out hit);
+            return cache.TryGet(context.Scheme.Name, context.Options, context.Token, out hit);
         }
 
         // JwtBearer's own reading of the header: "Bearer " in any case, then the rest trimmed.
         return context.Request.Headers.Authorization is [{ } authorization]
             && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-            && cache.TryGet(context.Scheme.Name, authorization.AsSpan(BearerPrefix.Length).Trim(), out hit);
+            && cache.TryGet(context.Scheme.Name, context.Options, authorization.AsSpan(BearerPrefix.Length).Trim(), out hit);
     }
 
     private async Task AnswerAfterAsync(Task yours, MessageReceivedContext context, TokenValidatedContext validated, string token)
@@ -168,7 +168,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
 
         if (snapshot is not null)
         {
-            cache.Add(context.Scheme.Name, snapshot);
+            cache.Add(context.Scheme.Name, context.Options, snapshot);
         }
 
         LogClaims(context);

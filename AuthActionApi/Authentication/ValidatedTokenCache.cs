@@ -17,8 +17,10 @@ namespace AuthActionApi.Authentication;
 /// the same token again does not pay for parsing and an RSA signature check on every request. Only
 /// <see cref="AuthActionJwtBearerEvents"/> reads and writes it. The rules:
 /// <list type="bullet">
-/// <item>Entries belong to one authentication scheme: a token validated for one scheme (its audience, its
-/// issuers) is never served to another. The key within a scheme is the whole token string.</item>
+/// <item>Entries belong to one authentication scheme and to the options it validated them with: a token
+/// validated for one scheme (its audience, its issuers) is never served to another, and when a scheme's options
+/// are built anew (a configuration reload), its entries go with the old ones. The key within a scheme is the
+/// whole token string.</item>
 /// <item>Only successes are stored, after <c>OnTokenValidated</c> accepted them; a refused token is checked afresh
 /// every time it is sent. <c>OnTokenValidated</c> still runs on every cache hit.</item>
 /// <item>An entry expires at the token's <c>exp</c>, never later (no clock skew is added), and a token
@@ -30,7 +32,7 @@ namespace AuthActionApi.Authentication;
 /// </summary>
 internal sealed class ValidatedTokenCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, MemoryCache> _schemes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Partition> _schemes = new(StringComparer.Ordinal);
     private readonly JwksKeySource _keys;
     private readonly TimeProvider _time;
     private readonly long _sizeLimit;
@@ -58,19 +60,21 @@ internal sealed class ValidatedTokenCache : IDisposable
     public bool Enabled { get; }
 
     /// <summary>Entries held, over every scheme.</summary>
-    public int Count => _schemes.Values.Sum(entries => entries.Count);
+    public int Count => _schemes.Values.Sum(partition => partition.Entries.Count);
 
     /// <summary>
-    /// A token validated before for <paramref name="scheme"/>, with a new copy of its identity and of its
-    /// authentication properties, so nothing one request does to its principal reaches another. Looked up by the
-    /// characters themselves: a token read straight out of a request header is never copied into a string of its own.
+    /// A token validated before for <paramref name="scheme"/> with these <paramref name="options"/>, with a new copy
+    /// of its identity and of its authentication properties, so nothing one request does to its principal reaches
+    /// another. Looked up by the characters themselves: a token read straight out of a request header is never
+    /// copied into a string of its own.
     /// </summary>
-    public bool TryGet(string scheme, ReadOnlySpan<char> token, [NotNullWhen(true)] out CachedToken? hit)
+    public bool TryGet(string scheme, JwtBearerOptions options, ReadOnlySpan<char> token, [NotNullWhen(true)] out CachedToken? hit)
     {
         // The key check catches a key set replaced after this entry was stored, and a tenant that put new
         // key material under an old kid: either way the token is validated again against what is published now.
-        if (_schemes.TryGetValue(scheme, out var entries)
-            && entries.TryGetValue(token, out Entry? entry)
+        if (_schemes.TryGetValue(scheme, out var partition)
+            && ReferenceEquals(partition.Options, options)
+            && partition.Entries.TryGetValue(token, out Entry? entry)
             && entry is not null
             && _keys.Current is { } keySet
             && keySet.TryGetKey(entry.Kid, out var key)
@@ -110,10 +114,10 @@ internal sealed class ValidatedTokenCache : IDisposable
         return new Entry(jwt, kid, signingKey, Copy(identity), properties, expiresAt);
     }
 
-    /// <summary>Stores an accepted token's <see cref="Snapshot"/> for <paramref name="scheme"/> until its <c>exp</c>.</summary>
-    public void Add(string scheme, Entry entry)
+    /// <summary>Stores an accepted token's <see cref="Snapshot"/> for <paramref name="scheme"/> and its <paramref name="options"/> until its <c>exp</c>.</summary>
+    public void Add(string scheme, JwtBearerOptions options, Entry entry)
     {
-        var entries = _schemes.GetOrAdd(scheme, static (_, limit) => new MemoryCache(new MemoryCacheOptions { SizeLimit = limit }), _sizeLimit);
+        var entries = PartitionFor(scheme, options).Entries;
         var eviction = _evictionByKid.GetOrAdd(entry.Kid, static _ => new CancellationTokenSource());
         var token = entry.Token.EncodedToken;
         using (var cacheEntry = entries.CreateEntry(token))
@@ -134,9 +138,9 @@ internal sealed class ValidatedTokenCache : IDisposable
     public void Dispose()
     {
         _keys.KeysRemoved -= Evict;
-        foreach (var entries in _schemes.Values)
+        foreach (var partition in _schemes.Values)
         {
-            entries.Dispose();
+            partition.Entries.Dispose();
         }
 
         foreach (var eviction in _evictionByKid.Values)
@@ -158,9 +162,43 @@ internal sealed class ValidatedTokenCache : IDisposable
         }
 
         // Expired entries otherwise leave the cache only when looked up or at the next periodic scan.
-        foreach (var entries in _schemes.Values)
+        foreach (var partition in _schemes.Values)
         {
-            entries.Compact(0);
+            partition.Entries.Compact(0);
+        }
+    }
+
+    /// <summary>The scheme's partition for these options; a partition made for options since replaced is dropped whole.</summary>
+    private Partition PartitionFor(string scheme, JwtBearerOptions options)
+    {
+        while (true)
+        {
+            if (!_schemes.TryGetValue(scheme, out var current))
+            {
+                var created = new Partition(options, new MemoryCache(new MemoryCacheOptions { SizeLimit = _sizeLimit }));
+                if (_schemes.TryAdd(scheme, created))
+                {
+                    return created;
+                }
+
+                created.Entries.Dispose();
+                continue;
+            }
+
+            if (ReferenceEquals(current.Options, options))
+            {
+                return current;
+            }
+
+            var replacement = new Partition(options, new MemoryCache(new MemoryCacheOptions { SizeLimit = _sizeLimit }));
+            if (_schemes.TryUpdate(scheme, replacement, current))
+            {
+                // Emptied, not disposed: a request still on the old options may be adding to it right now.
+                current.Entries.Compact(1.0);
+                return replacement;
+            }
+
+            replacement.Entries.Dispose();
         }
     }
 
@@ -170,6 +208,9 @@ internal sealed class ValidatedTokenCache : IDisposable
     /// <summary>JwtBearer's reading of a JWT date: DateTime.MinValue means the claim is absent.</summary>
     private static DateTimeOffset? SafeDateTime(DateTime value) =>
         value == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    /// <summary>One scheme's entries, and the options instance they were validated with.</summary>
+    private sealed record Partition(JwtBearerOptions Options, MemoryCache Entries);
 
     /// <summary>A cache hit: the parsed token, and an identity and properties of the caller's own.</summary>
     public sealed record CachedToken(JsonWebToken Token, ClaimsIdentity Identity, AuthenticationProperties Properties);
