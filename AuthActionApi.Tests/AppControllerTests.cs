@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuthActionApi.Tests.Support;
 
 namespace AuthActionApi.Tests;
@@ -32,12 +30,7 @@ public sealed class AppControllerTests : ApiFixture
     {
         var response = await Client.GetAsync("/protected");
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("Bearer");
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("status").GetInt32().Should().Be(401);
-        problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldAskForATokenAsync();
     }
 
     [Test]
@@ -54,7 +47,6 @@ public sealed class AppControllerTests : ApiFixture
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The audience is invalid" """.TrimEnd());
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
     }
 }

@@ -49,8 +49,7 @@ public sealed class TokenCacheTests : ApiFixture
 
         var accepted = await Client.GetWithTokenAsync("/protected", token);
 
-        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        refused.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The signing key is unknown" """.TrimEnd());
+        await refused.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
         accepted.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -67,8 +66,7 @@ public sealed class TokenCacheTests : ApiFixture
 
         var response = await Client.GetWithTokenAsync("/protected", token);
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The token is expired" """.TrimEnd());
+        await response.ShouldBeRefusedAsync(Refusal.Expired);
     }
 
     [Test]
@@ -88,8 +86,7 @@ public sealed class TokenCacheTests : ApiFixture
         var response = await Client.GetWithTokenAsync("/protected", token);
 
         entriesAfter.Should().Be(entriesBefore - 1, "the entry whose key left the JWKS is dropped as the key set changes");
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("""Bearer error="invalid_token", error_description="The signing key is unknown" """.TrimEnd());
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
     }
 
     [Test]

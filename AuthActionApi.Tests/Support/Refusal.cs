@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace AuthActionApi.Tests.Support;
@@ -26,14 +25,48 @@ public static class Refusal
     public static string Challenge(string description) =>
         $"Bearer error=\"invalid_token\", error_description=\"{description}\"";
 
+    /// <summary>Asserts what a client reads when it sent no token: 401, a plain <c>Bearer</c> challenge (RFC 6750 3.1), a problem body.</summary>
+    public static async Task ShouldAskForATokenAsync(this HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.WwwAuthenticate().Should().Be("Bearer");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        // Read as a string: the body stays readable for the caller's own assertions afterwards.
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("status").GetInt32().Should().Be(401);
+        problem.GetProperty("title").GetString().Should().Be("Unauthorized");
+        problem.GetProperty("detail").GetString().Should().Be("This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
+        problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
+    }
+
+    /// <summary>
+    /// Asserts what a client reads from a valid token that lacks scopes: 403, RFC 6750's <c>insufficient_scope</c>
+    /// challenge naming every scope the endpoint needs, and a problem body naming the ones the token lacks.
+    /// </summary>
+    public static async Task ShouldLackScopesAsync(this HttpResponseMessage response, string[] required, string[] missing)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        response.WwwAuthenticate().Should().Be($"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', required)}\"");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        // Read as a string: the body stays readable for the caller's own assertions afterwards.
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("status").GetInt32().Should().Be(403);
+        problem.GetProperty("title").GetString().Should().Be("Insufficient scope");
+        problem.GetProperty("missingScopes").EnumerateArray().Select(s => s.GetString()).Should().Equal(missing);
+        problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
+    }
+
     /// <summary>Asserts what a client reads from a refused token: 401, the exact challenge, a problem body that says why.</summary>
     public static async Task ShouldBeRefusedAsync(this HttpResponseMessage response, string description)
     {
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.WwwAuthenticate().Should().Be(Challenge(description));
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        // Read as a string: the body stays readable for the caller's own assertions afterwards.
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         problem.GetProperty("status").GetInt32().Should().Be(401);
+        problem.GetProperty("title").GetString().Should().Be("Invalid access token");
         problem.GetProperty("detail").GetString().Should().Be(description + ".");
+        problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
     }
 }
