@@ -11,7 +11,7 @@ builder.AddApiDocumentation();
 
 var app = builder.Build();
 
-app.UseApiRequestLogging();
+app.UseApiRequestLogging(quietPaths: HealthCheckExtensions.Root);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiDocumentation();

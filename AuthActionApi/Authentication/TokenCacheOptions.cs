@@ -15,8 +15,7 @@ public sealed class TokenCacheOptions
 
     /// <summary>
     /// How many validated tokens are kept at most; past this, new tokens are validated but not remembered
-    /// until room is made. One entry holds the parsed token and a copy of its claims: about 5 KB plus the
-    /// token string (measured: 6.6 KB for a 700-character token), so the default bounds the cache near 70 MB.
+    /// until room is made. One entry holds the parsed token and a copy of its claims: a few kilobytes.
     /// Default 10,000.
     /// </summary>
     public int SizeLimit { get; set; } = 10_000;

@@ -4,9 +4,9 @@ namespace AuthActionApi.Logging;
 
 /// <summary>
 /// Hands out one logger per category, as Microsoft.Extensions.Logging's own factory does. Serilog's factory builds
-/// a new logger on every call (about 0.7 KB and 1.5 µs: a contextualised Serilog logger, its level-override lookup
-/// and an event-id cache), and ASP.NET Core asks for one on every request, because each authentication handler is
-/// created per request and names its logger in its constructor.
+/// a new logger on every call (a contextualised Serilog logger, its level-override lookup and an event-id cache),
+/// and ASP.NET Core asks for one on every request, because each authentication handler is created per request and
+/// names its logger in its constructor.
 /// </summary>
 internal sealed class CategoryCachingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {

@@ -10,6 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Serilog for every log line, configured from the <c>Serilog</c> section.</summary>
 public static class SerilogExtensions
 {
+    private static readonly string[] s_statusReasons = [.. Enumerable.Range(0, 600).Select(status => $"HTTP {status}")];
+
     /// <summary>
     /// Routes all logging through Serilog, read from configuration (sinks, levels, overrides) and from any
     /// <c>ILogEventSink</c> registered in DI. The logger belongs to this host alone: no static bootstrap logger,
@@ -51,7 +53,9 @@ public static class SerilogExtensions
     /// Production, set <c>Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware</c> to
     /// <c>Debug</c> (environment: <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>).
     /// </summary>
-    public static WebApplication UseApiRequestLogging(this WebApplication app)
+    /// <param name="app">The app.</param>
+    /// <param name="quietPaths">Paths polled by machines (health probes), whose refusals log at Debug too.</param>
+    public static WebApplication UseApiRequestLogging(this WebApplication app, params PathString[] quietPaths)
     {
         app.UseSerilogRequestLogging(options =>
         {
@@ -63,7 +67,7 @@ public static class SerilogExtensions
                 exception is not null ? LogEventLevel.Error
                 : http.Response.StatusCode < 400 ? LogEventLevel.Debug
                 // Probes poll every few seconds; an unready instance already logs why at Error from the key source.
-                : http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root) ? LogEventLevel.Debug
+                : IsQuiet(http.Request.Path, quietPaths) ? LogEventLevel.Debug
                 : RefusalLog.WasWritten(http) ? LogEventLevel.Debug
                 : !throttle.ShouldWrite(StatusReason(http.Response.StatusCode)) ? LogEventLevel.Debug
                 : http.Response.StatusCode >= 500 ? LogEventLevel.Error
@@ -72,7 +76,18 @@ public static class SerilogExtensions
         return app;
     }
 
-    private static readonly string[] s_statusReasons = [.. Enumerable.Range(0, 600).Select(status => $"HTTP {status}")];
+    private static bool IsQuiet(PathString path, PathString[] quietPaths)
+    {
+        foreach (var quiet in quietPaths)
+        {
+            if (path.StartsWithSegments(quiet))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The throttle's reason for a status code: one fixed string each, built once.</summary>
     private static string StatusReason(int status) => status is >= 0 and < 600 ? s_statusReasons[status] : "HTTP other";
