@@ -42,7 +42,7 @@ public sealed class JwksResponseTests
     [Test]
     public async Task Startup_JwksNotUtf8_StaysUpUnreadyAndLogsWhy()
     {
-        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastRefresh);
         host.Tenant.Answer = Windows1252Jwks(host.Tenant);
         using var client = host.Api.CreateClient();
         await Eventually.UntilAsync(() => host.FetchFailures.Any(), "a JWKS fetch has failed");
@@ -59,7 +59,7 @@ public sealed class JwksResponseTests
     [Test]
     public async Task Startup_JwksNotUtf8ThenServedProperly_LoadsKeysByItself()
     {
-        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastRefresh);
         host.Tenant.Answer = Windows1252Jwks(host.Tenant);
         using var client = host.Api.CreateClient();
         await Eventually.UntilAsync(() => host.FetchFailures.Any(), "a JWKS fetch has failed");
@@ -75,7 +75,7 @@ public sealed class JwksResponseTests
     [Test]
     public async Task Refresh_JwksTurnsNotUtf8WithKeysLoaded_KeepsServingAndKeepsRefreshing()
     {
-        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastRefresh);
         using var client = host.Api.CreateClient();
         await host.Api.WaitForKeysAsync();
 

@@ -20,6 +20,17 @@ public sealed class ApiHost : IAsyncDisposable
         ["AuthAction:Jwks:RefreshInterval"] = "00:00:01",
     };
 
+    /// <summary>
+    /// Refresh every second and retry after 200 ms, but give a fetch 10 s: for tests that assert why fetches failed,
+    /// which a busy machine must not turn into a timeout.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> FastRefresh = new Dictionary<string, string?>
+    {
+        ["AuthAction:Jwks:FetchTimeout"] = "00:00:10",
+        ["AuthAction:Jwks:RetryDelay"] = "00:00:00.200",
+        ["AuthAction:Jwks:RefreshInterval"] = "00:00:01",
+    };
+
     /// <summary>A 1 s fetch timeout and no scheduled refresh within a test's life: the test runs each fetch itself.</summary>
     public static readonly IReadOnlyDictionary<string, string?> SlowRefreshShortTimeout = new Dictionary<string, string?>
     {
