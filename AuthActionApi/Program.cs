@@ -8,6 +8,7 @@ builder.Services.AddScopeAuthorization();
 builder.Services.AddControllers();
 builder.Services.AddApiHealthChecks();
 builder.AddApiDocumentation();
+builder.AddApiTelemetry();
 
 var app = builder.Build();
 
@@ -20,6 +21,7 @@ app.UseAuthorization();
 app.MapLocalTenant();
 app.MapControllers();
 app.MapApiHealthChecks();
+app.MapApiTelemetry();
 
 return await app.RunApiAsync();
 

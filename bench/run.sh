@@ -9,7 +9,7 @@
 #   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads (~5 min)
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
-#   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no unknown-kid flood, no vanilla yardstick
+#   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
 #
 # Last line: one summary line with every figure. Needs the .NET SDK; installs wrk with apt when missing.
 set -euo pipefail
@@ -210,32 +210,52 @@ p99_ratio=$(awk '{ print $2 }' "$work/ratios.txt" | median | awk '{ printf "%.2f
 
 flood_summary=""
 if [[ $FLOOD == 1 ]]; then
-  # Tokens naming made-up kids, 16 connections beside the usual 64 valid ones: the valid requests must
-  # not wait on JWKS fetches, and the fetch budget must hold (at most one fetch per cooldown slot).
+  # Three floods, each of 16 connections beside the usual 64 valid ones, each its own round: tokens naming
+  # made-up kids (the fetch budget must hold: one fetch per cooldown slot), tokens under a published kid with a
+  # wrong signature (RSA runs for each), and garbage that is not a JWT at all. Valid /protected must keep most of
+  # its flood-free throughput: flood_ratio is the made-up-kid round's over the median of the measured rounds.
   header_b64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
   rest=${token#*.}
-  {
-    echo 'local tokens = {'
-    for (( i = 0; i < 200; i++ )); do
-      echo "  \"$(header_b64 "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"flood-$i-$RANDOM\"}").$rest\","
-    done
-    echo '}'
-    echo 'request = function()'
-    echo '  return wrk.format("GET", nil, { Authorization = "Bearer " .. tokens[math.random(#tokens)] })'
-    echo 'end'
-  } >"$work/flood.lua"
-  fetches_before=$(jwks_fetches)
-  wrk -t1 -c16 -d"$DURATION" -s "$work/flood.lua" "$api/protected" >"$work/flood.txt" &
-  flood_pid=$!
-  pids+=("$flood_pid")
-  read -r fl_rps fl_p50 fl_p99 fl_bad <<<"$(run_round protected "$DURATION")"
-  wait "$flood_pid" || true
-  flood_rejected=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/flood.txt")
-  flood_fetches=$(( $(jwks_fetches) - fetches_before ))
-  log "flood round: valid /protected $fl_rps req/s, p50 $fl_p50 ms, p99 $fl_p99 ms, non-2xx $fl_bad;" \
-    "unknown-kid tokens refused $flood_rejected/s; JWKS fetches $flood_fetches"
-  [[ $fl_bad == 0 ]] || { log "valid requests failed during the flood"; exit 1; }
-  flood_summary=" | flood: valid ${fl_rps} req/s p99 ${fl_p99}ms, unknown-kid ${flood_rejected}/s, jwks_fetches=${flood_fetches}"
+  signed=${token%.*}
+  signature=${token##*.}
+  write_flood() { # name, then one token per line on stdin
+    {
+      echo 'local tokens = {'
+      while IFS= read -r t; do echo "  \"$t\","; done
+      echo '}'
+      echo 'request = function()'
+      echo '  return wrk.format("GET", nil, { Authorization = "Bearer " .. tokens[math.random(#tokens)] })'
+      echo 'end'
+    } >"$work/$1.lua"
+  }
+  for (( i = 0; i < 200; i++ )); do
+    echo "$(header_b64 "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"flood-$i-$RANDOM\"}").$rest"
+  done | write_flood unknown-kid
+  # The same header and payload under a signature of the right length that is not theirs.
+  echo "$signed.$(printf '%s' "$signature" | rev)" | write_flood wrong-signature
+  for (( i = 0; i < 200; i++ )); do echo "not-a-token-$i-$RANDOM"; done | write_flood garbage
+
+  flood_round() { # kind; prints "ratio p99_ratio" and logs the round
+    local kind=$1 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid
+    fetches0=$(jwks_fetches)
+    wrk -t1 -c16 -d"$DURATION" -s "$work/$kind.lua" "$api/protected" >"$work/$kind.txt" &
+    flood_pid=$!
+    pids+=("$flood_pid")
+    read -r fl_rps fl_p50 fl_p99 fl_bad <<<"$(run_round protected "$DURATION")"
+    wait "$flood_pid" || true
+    refused=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$kind.txt")
+    fetches=$(( $(jwks_fetches) - fetches0 ))
+    log "$kind flood: valid /protected $fl_rps req/s, p50 $fl_p50 ms, p99 $fl_p99 ms, non-2xx $fl_bad;" \
+      "$kind tokens refused $refused/s; JWKS fetches $fetches"
+    [[ $fl_bad == 0 ]] || { log "valid requests failed during the $kind flood"; exit 1; }
+    awk -v f="$fl_rps" -v n="$pro_rps" -v fp="$fl_p99" -v np="$pro_p99" -v r="$refused" -v j="$fetches" \
+      'BEGIN { printf "%.2f %.2f %s %s %s %s\n", f / n, fp / np, f, fp, r, j }'
+  }
+  read -r flood_ratio flood_p99 kid_rps kid_p99 kid_refused kid_fetches <<<"$(flood_round unknown-kid)"
+  read -r sig_ratio sig_p99 _ _ sig_refused _ <<<"$(flood_round wrong-signature)"
+  read -r garbage_ratio garbage_p99 _ _ garbage_refused _ <<<"$(flood_round garbage)"
+  flood_summary=" | flood: valid ${kid_rps} req/s p99 ${kid_p99}ms, unknown-kid ${kid_refused}/s, jwks_fetches=${kid_fetches}, flood_ratio=${flood_ratio} flood_p99_ratio=${flood_p99}"
+  flood_summary+=" | wrong-signature flood ${sig_refused}/s: ratio=${sig_ratio} p99_ratio=${sig_p99} | garbage flood ${garbage_refused}/s: ratio=${garbage_ratio} p99_ratio=${garbage_p99}"
 fi
 
 peak_rss_mb=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status")

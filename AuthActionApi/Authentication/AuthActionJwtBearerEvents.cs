@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
+using AuthActionApi.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
@@ -33,7 +34,8 @@ internal sealed partial class AuthActionJwtBearerEvents(
     IProblemDetailsService problemDetails,
     IOptions<AuthActionOptions> options,
     ValidatedTokenCache cache,
-    LogThrottle throttle) : JwtBearerEvents
+    LogThrottle throttle,
+    RefusalMetrics metrics) : JwtBearerEvents
 {
     /// <summary>The log category of the validated-claims event: visible by default in Development, quiet in Production.</summary>
     public const string ClaimsLogCategory = "AuthActionApi.TokenClaims";
@@ -200,6 +202,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
 
         if (failure is SigningKeysUnavailableException)
         {
+            metrics.Refused(KeysUnavailableReason);
             if (logger.IsEnabled(LogLevel.Warning) && throttle.ShouldWrite(KeysUnavailableReason))
             {
                 Log.KeysUnavailable(logger, http.Request.Method, http.Request.Path.Value, traceId);
@@ -218,6 +221,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
         if (failure is null)
         {
             // RFC 6750 3.1: a request without credentials gets no error code.
+            metrics.Refused(TokenRejection.Missing);
             LogRefusal(http, TokenRejection.Missing, failure: null, traceId);
             http.Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
             await WriteProblemAsync(http, "Unauthorized", "This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
@@ -225,6 +229,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
         }
 
         var description = TokenRejection.Describe(failure);
+        metrics.Refused(description);
         LogRefusal(http, description, failure, traceId);
         http.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
         await WriteProblemAsync(http, "Invalid access token", description + ".");

@@ -29,10 +29,15 @@ internal sealed partial class JwksKeySource(
 {
     public const string HttpClientName = "AuthAction.Jwks";
 
+    /// <summary>The meter of the key source's instruments.</summary>
+    public const string MeterName = "AuthActionApi.Jwks";
+
     private readonly Lock _gate = new();
     private readonly Queue<long> _unknownKeyFetches = new();
-    private readonly Counter<long> _fetches = meterFactory.Create("AuthActionApi.Jwks").CreateCounter<long>(
+    private readonly Counter<long> _fetches = meterFactory.Create(MeterName).CreateCounter<long>(
         "authaction.jwks.fetches", description: "JWKS fetches, by reason and outcome.");
+
+    private readonly KeySetAge _age = new(meterFactory, time);
 
     private volatile SigningKeySet? _current;
     private Task? _inFlight;
@@ -189,6 +194,7 @@ internal sealed partial class JwksKeySource(
             lock (_gate)
             {
                 _current = next;
+                _age.Current = next;
                 LastFailure = null;
                 if (reason == FetchReason.UnknownKey && added == 0)
                 {
@@ -239,6 +245,22 @@ internal sealed partial class JwksKeySource(
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
         return why.TrimEnd('.');
+    }
+
+    /// <summary>
+    /// <c>authaction.jwks.key_set_age</c>: how long ago the key set in use was fetched, in seconds; nothing while no key
+    /// is loaded. It grows past the refresh interval only while fetches fail, which is what an alert watches for.
+    /// </summary>
+    private sealed class KeySetAge
+    {
+        public KeySetAge(IMeterFactory meterFactory, TimeProvider time) =>
+            meterFactory.Create(MeterName).CreateObservableGauge(
+                "authaction.jwks.key_set_age",
+                () => Current is { } keys ? [new Measurement<double>((time.GetUtcNow() - keys.FetchedAt).TotalSeconds)] : Array.Empty<Measurement<double>>(),
+                unit: "s",
+                description: "Seconds since the signing keys in use were fetched.");
+
+        public volatile SigningKeySet? Current;
     }
 
     private enum FetchReason

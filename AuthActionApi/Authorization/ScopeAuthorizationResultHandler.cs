@@ -1,5 +1,6 @@
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
+using AuthActionApi.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,8 @@ namespace AuthActionApi.Authorization;
 internal sealed partial class ScopeAuthorizationResultHandler(
     IProblemDetailsService problemDetails,
     ILogger<ScopeAuthorizationResultHandler> logger,
-    LogThrottle throttle) : IAuthorizationMiddlewareResultHandler
+    LogThrottle throttle,
+    RefusalMetrics metrics) : IAuthorizationMiddlewareResultHandler
 {
     private const string InsufficientScopeReason = "insufficient_scope";
 
@@ -47,6 +49,7 @@ internal sealed partial class ScopeAuthorizationResultHandler(
         var granted = ScopeClaims.GrantedTo(context.User);
         string[] required = [.. policy.Requirements.OfType<ScopeRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal)];
         string[] missing = [.. failed.SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).Where(s => !granted.Contains(s))];
+        metrics.Refused(InsufficientScopeReason);
         RefusalLog.MarkWritten(context);
         if (logger.IsEnabled(LogLevel.Information) && throttle.ShouldWrite(InsufficientScopeReason))
         {

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using AuthActionApi.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// What an operator's OpenTelemetry backend receives, read from the SDK's in-memory exporters after real requests
+/// through the HTTP pipeline: the framework's meters, the app's (refusals by reason, JWKS fetches, key set age, token
+/// cache), the JWKS fetch as a client span under the request that waited for it, and the Prometheus endpoint.
+/// </summary>
+public sealed class TelemetryTests
+{
+    private TestTenant _tenant = null!;
+
+    [OneTimeSetUp]
+    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
+
+    [Test]
+    public async Task Metrics_AfterValidRefusedAndRotatedCalls_HoldEveryInstrumentWithItsTags()
+    {
+        var metrics = new List<Metric>();
+        await using var api = new ApiFactory(_tenant, services: services =>
+            services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        using var impostor = new TestSigningKey();
+        var valid = _tenant.Token().Unique().Build();
+
+        (await client.GetWithTokenAsync("/protected", valid)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetWithTokenAsync("/protected", valid)).StatusCode.Should().Be(HttpStatusCode.OK);
+        // Before the made-up kid below, whose fruitless fetch holds the next unknown-kid fetch back for a while.
+        var rotated = _tenant.RotateKey();
+        (await client.GetWithTokenAsync("/protected", _tenant.Token().SignedWith(rotated).Build())).StatusCode.Should().Be(HttpStatusCode.OK);
+        var refusals = new Dictionary<string, string?>
+        {
+            [Refusal.Expired] = _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build(),
+            [Refusal.InvalidAudience] = _tenant.Token().Audience("https://another.api").Build(),
+            [Refusal.InvalidIssuer] = _tenant.Token().Issuer("https://evil.example/").Build(),
+            [Refusal.InvalidSignature] = _tenant.Token().SignedWith(impostor, useItsKid: false).Build(),
+            [Refusal.UnknownSigningKey] = _tenant.Token().Header("kid", "made-up").Build(),
+            [Refusal.UnsupportedAlgorithm] = _tenant.Token().Header("alg", "RS384").Build(),
+            [Refusal.Malformed] = "not-a-token",
+            ["No access token"] = null,
+        };
+        foreach (var (_, token) in refusals)
+        {
+            ((int)(await client.GetWithTokenAsync("/protected", token)).StatusCode).Should().Be(401);
+        }
+
+        (await client.GetWithTokenAsync("/protected/scoped", _tenant.Token().Scope("").Build())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        api.Services.GetRequiredService<MeterProvider>().ForceFlush().Should().BeTrue();
+
+        var refused = Points(metrics, "authaction.tokens.refused");
+        refused.Should().BeEquivalentTo(
+            refusals.Keys.Append("insufficient_scope").ToDictionary(reason => reason, _ => 1L),
+            "each refusal is counted once under its fixed phrase, and nothing else is a reason");
+        Points(metrics, "authaction.jwks.fetches", "reason", "outcome").Should().ContainKey("UnknownKey/success");
+        Points(metrics, "authaction.token_cache.hits").Values.Sum().Should().BePositive();
+        Metric(metrics, "authaction.jwks.key_set_age").Should().NotBeNull();
+        Metric(metrics, "http.server.request.duration").Should().NotBeNull("ASP.NET Core's hosting meter is exported");
+        Metric(metrics, "aspnetcore.authorization.attempts").Should().NotBeNull("the authorization meter is exported");
+        Metric(metrics, "aspnetcore.authentication.authenticate.duration").Should().NotBeNull("the authentication meter is exported");
+        Metric(metrics, "http.client.request.duration").Should().NotBeNull("the JWKS fetch is an HttpClient call");
+    }
+
+    [Test]
+    public async Task Traces_RequestWithANewlyRotatedKid_HoldTheJwksFetchAsAChildClientSpanWithoutTheToken()
+    {
+        var spans = new List<Activity>();
+        await using var api = new ApiFactory(_tenant, services: services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var rotated = _tenant.RotateKey();
+        var token = _tenant.Token().SignedWith(rotated).Build();
+
+        (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        api.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
+
+        var request = spans.Should().ContainSingle(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/protected").Subject;
+        var jwks = spans.Where(s => s.Kind == ActivityKind.Client && (s.GetTagItem("url.full") as string ?? "").EndsWith("/.well-known/jwks.json", StringComparison.Ordinal)).ToList();
+        jwks.Should().Contain(s => s.ParentSpanId == request.SpanId, "the fetch the request waited for is its child");
+        jwks.Should().Contain(s => s.Parent == null && s.ParentSpanId == default, "the fetch at start-up is a root of its own");
+        var everyTag = spans.SelectMany(s => s.TagObjects).Select(tag => tag.Value?.ToString() ?? string.Empty);
+        everyTag.Should().NotContain(value => value.Contains(token.Split('.')[2], StringComparison.Ordinal) || value.Contains("Bearer", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task GetMetrics_PrometheusEndpointOn_ServesTheTextFormat()
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        (await client.GetWithTokenAsync("/protected", "not-a-token")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        // The exporter answers from a collection it refreshes; poll until the refusal is in it.
+        string body = string.Empty;
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await client.GetAsync("/metrics");
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
+            body = await response.Content.ReadAsStringAsync();
+            return body.Contains("authaction_tokens_refused", StringComparison.Ordinal);
+        }, "the refusal shows in /metrics");
+
+        body.Should().Contain("# TYPE authaction_tokens_refused").And.Contain("reason=\"The token is malformed\"");
+    }
+
+    [Test]
+    public async Task GetMetrics_PrometheusEndpointOffByDefault_Returns404()
+    {
+        await using var api = new ApiFactory(_tenant);
+        using var client = api.CreateClient();
+
+        var response = await client.GetAsync("/metrics");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Start_PrometheusEndpointNotABoolean_FailsNamingTheSetting()
+    {
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "yes" });
+
+        api.StartupFailures().Should().ContainSingle().Which.Should().StartWith("Telemetry:PrometheusEndpoint must be true or false, not \"yes\"");
+    }
+
+    private static Metric? Metric(List<Metric> metrics, string name) => metrics.LastOrDefault(m => m.Name == name);
+
+    /// <summary>The latest cumulative sum of a counter per combination of the named tags' values ("a/b").</summary>
+    private static Dictionary<string, long> Points(List<Metric> metrics, string name, params string[] tags)
+    {
+        var metric = Metric(metrics, name) ?? throw new AssertionException($"No metric {name} was exported.");
+        tags = tags.Length == 0 ? ["reason"] : tags;
+        var points = new Dictionary<string, long>();
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            var values = new Dictionary<string, string?>();
+            foreach (var tag in point.Tags)
+            {
+                values[tag.Key] = tag.Value?.ToString();
+            }
+
+            var key = string.Join('/', tags.Select(tag => values.GetValueOrDefault(tag) ?? string.Empty));
+            points[key] = point.GetSumLong();
+        }
+
+        return points;
+    }
+}

@@ -1,0 +1,27 @@
+namespace AuthActionApi.Telemetry;
+
+/// <summary>
+/// Where the app's metrics and traces go (section <c>Telemetry</c>). OTLP export is switched on by OpenTelemetry's
+/// own standard variable, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, with the rest of the <c>OTEL_*</c> variables.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Telemetry";
+
+    /// <summary>The path of the Prometheus scrape endpoint, when it is on.</summary>
+    public const string PrometheusPath = "/metrics";
+
+    /// <summary>
+    /// Serve the metrics in Prometheus text format at <c>GET /metrics</c>, without authentication: switch it on only
+    /// where the port is not reachable from outside, or protect the path in front. Default false.
+    /// </summary>
+    public bool PrometheusEndpoint { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="PrometheusEndpoint"/> is on, read while the app is wired, before the options are validated:
+    /// a value that is not <c>true</c> or <c>false</c> counts as off here, and stops start-up when they are.
+    /// </summary>
+    internal static bool PrometheusEndpointIn(IConfiguration configuration) =>
+        bool.TryParse(configuration[$"{SectionName}:{nameof(PrometheusEndpoint)}"], out var on) && on;
+}
