@@ -307,6 +307,17 @@ public sealed class ForgedTokenTests : ApiFixture
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [TestCase("=", TestName = "GetProtected_SignatureWithBase64Padding_Returns401Malformed")]
+    [TestCase("+/", TestName = "GetProtected_SignatureInPlainBase64_Returns401Malformed")]
+    [TestCase(" ", TestName = "GetProtected_SpaceInsideTheToken_Returns401Malformed")]
+    public async Task GetProtected_CharacterOutsideBase64Url_Returns401Malformed(string suffix)
+    {
+        // A signed token with a character RFC 7515's compact form never holds: base64url has no padding, '+' or '/'.
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Unique().Build() + suffix + "AA");
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
     [Test]
     public async Task GetProtected_FivePartJweToken_Returns401Malformed()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -20,6 +21,10 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
     /// <summary>Headers that point at or carry keys, or demand extensions. AuthAction sends none of them, and this API follows none.</summary>
     private static readonly string[] s_refusedHeaders = ["jku", "jwk", "x5u", "x5c", "crit"];
 
+    /// <summary>The base64url alphabet and the segment separator.</summary>
+    private static readonly SearchValues<char> s_compactCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private readonly JsonWebTokenHandler _inner = new()
     {
         MapInboundClaims = false,
@@ -31,6 +36,15 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
         if (token.Length > MaximumTokenLength)
         {
             return Fail(new SecurityTokenMalformedException("The token is longer than any AuthAction issues."));
+        }
+
+        // Checked before parsing: garbage is refused without the exception JsonWebToken would throw for it.
+        switch (CompactShape(token))
+        {
+            case Shape.Malformed:
+                return Fail(new SecurityTokenMalformedException("The token is not a well-formed JWS compact serialization."));
+            case Shape.Encrypted:
+                return Fail(new SecurityTokenMalformedException("The token is encrypted (JWE); AuthAction access tokens are signed JWTs."));
         }
 
         JsonWebToken jwt;
@@ -95,5 +109,31 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
     public IEnumerable<SecurityKey> ResolveSigningKey(string kid) =>
         keys.Current is { } set && set.TryGetKey(kid, out var key) ? [key] : [];
 
+    /// <summary>
+    /// RFC 7515 compact serialization: three base64url segments (a JWE has five), no padding, nothing else. The
+    /// characters are checked in one vectorised pass.
+    /// </summary>
+    private static Shape CompactShape(string token)
+    {
+        if (token.AsSpan().ContainsAnyExcept(s_compactCharacters))
+        {
+            return Shape.Malformed;
+        }
+
+        return token.AsSpan().Count('.') switch
+        {
+            2 => Shape.Signed,
+            4 => Shape.Encrypted,
+            _ => Shape.Malformed,
+        };
+    }
+
     private static TokenValidationResult Fail(Exception exception) => new() { IsValid = false, Exception = exception };
+
+    private enum Shape
+    {
+        Signed,
+        Encrypted,
+        Malformed,
+    }
 }
