@@ -95,8 +95,8 @@ public sealed class LocalTenantTests
     {
         var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("invalid_client");
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
+        response.WwwAuthenticate().Should().BeNull("the client did not use HTTP Basic, so no Basic challenge (RFC 6749 §5.2)");
     }
 
     [Test]

@@ -15,6 +15,7 @@ internal static class LocalTenantEndpoints
 {
     private static readonly string[] s_grantTypes = ["client_credentials"];
     private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256];
+    private const string BasicChallenge = "Basic realm=\"local-tenant\", charset=\"UTF-8\"";
 
     public static IEndpointRouteBuilder MapLocalTenantEndpoints(this IEndpointRouteBuilder app)
     {
@@ -43,27 +44,28 @@ internal static class LocalTenantEndpoints
         LocalTenantSigningKey key,
         TimeProvider time)
     {
-        var token = await TokenRequest.ReadAsync(request, request.HttpContext.RequestAborted);
-        if (token is null)
+        var (token, malformed) = await TokenRequest.ReadAsync(request, request.HttpContext.RequestAborted);
+        if (malformed is not null)
         {
-            return OAuthError(StatusCodes.Status400BadRequest, "invalid_request", "Send a JSON or form body with client_id, client_secret, audience and grant_type.");
+            return Refuse(request.HttpContext.Response, malformed);
         }
 
-        if (token.GrantType != "client_credentials")
+        if (token!.GrantType != "client_credentials")
         {
-            return OAuthError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type client_credentials is supported.");
+            return Refuse(request.HttpContext.Response, new TokenError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type client_credentials is supported."));
         }
 
         var client = tenant.Value.Clients.FirstOrDefault(c => c.ClientId == token.ClientId);
         if (client is null || token.ClientSecret is null || !SecretsMatch(client.ClientSecret, token.ClientSecret))
         {
-            return OAuthError(StatusCodes.Status401Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
+            return Refuse(request.HttpContext.Response, TokenError.InvalidClient(
+                "Unknown client or wrong client secret.", basic: token.Authentication == ClientAuthentication.ClientSecretBasic));
         }
 
         var audience = string.IsNullOrEmpty(token.Audience) ? api.Value.Audience : token.Audience;
         if (audience != api.Value.Audience)
         {
-            return OAuthError(StatusCodes.Status403Forbidden, "access_denied", "The audience is not an API of this tenant.");
+            return Refuse(request.HttpContext.Response, new TokenError(StatusCodes.Status403Forbidden, "access_denied", "The audience is not an API of this tenant."));
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -91,6 +93,15 @@ internal static class LocalTenantEndpoints
     private static bool SecretsMatch(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
 
-    private static IResult OAuthError(int status, string error, string description) =>
-        Results.Json(new { error, error_description = description }, statusCode: status);
+    private static IResult Refuse(HttpResponse response, TokenError error)
+    {
+        if (error.ChallengeBasic)
+        {
+            // RFC 6749 §5.2: a client that tried HTTP Basic gets a challenge for the scheme it used; charset tells it
+            // the id and secret are read as UTF-8 (RFC 7617 §2.1).
+            response.Headers.WWWAuthenticate = BasicChallenge;
+        }
+
+        return Results.Json(error, statusCode: error.Status);
+    }
 }

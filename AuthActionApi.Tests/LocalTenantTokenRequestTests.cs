@@ -1,0 +1,123 @@
+using System.Net;
+using AuthActionApi.Tests.Support;
+using Microsoft.IdentityModel.JsonWebTokens;
+using static AuthActionApi.Tests.Support.OAuthRequests;
+
+namespace AuthActionApi.Tests;
+
+/// <summary>
+/// The local tenant's token endpoint as an RFC 6749 client meets it, over a real loopback port: HTTP Basic decoded
+/// as §2.3.1 encodes it, one way of authenticating per request, the scope it asks for, RFC 8707's <c>resource</c>,
+/// and answers that no cache may keep.
+/// </summary>
+public sealed class LocalTenantTokenRequestTests
+{
+    private const string InvalidClient = "Unknown client or wrong client secret.";
+
+    private LocalTenantApi _app = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _app = await LocalTenantApi.StartAsync();
+        _client = _app.CreateHttpClient();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Token_BasicWithFormEncodedSecretHoldingSpaceAndPlus_IssuesTokenToThatClient()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.WriterClientId, LocalTenantApi.WriterClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(), basic);
+
+        // Assert
+        new JsonWebToken(await response.AccessTokenAsync()).Subject.Should().Be("local-writer@clients");
+    }
+
+    [Test]
+    public async Task Token_BasicWithoutFormEncodingOfAPlus_Returns401InvalidClientWithBasicChallenge()
+    {
+        // Arrange: RFC 6749 §2.3.1 reads the raw '+' as an encoded space, so this is another secret.
+        var basic = BasicUnencoded(LocalTenantApi.WriterClientId, LocalTenantApi.WriterClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(), basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);
+        response.WwwAuthenticate().Should().Be("Basic realm=\"local-tenant\", charset=\"UTF-8\"");
+    }
+
+    [Test]
+    public async Task Token_WrongSecretInBasic_Returns401InvalidClientWithBasicChallenge()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, "wrong");
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(), basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);
+        response.WwwAuthenticate().Should().Be("Basic realm=\"local-tenant\", charset=\"UTF-8\"");
+    }
+
+    [Test]
+    public async Task Token_BasicThatIsNotBase64_Returns401InvalidClientWithBasicChallenge()
+    {
+        // Arrange
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = new FormUrlEncodedContent(Grant()) };
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic not*base64");
+
+        // Act
+        var response = await _client.SendAsync(request);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(
+            HttpStatusCode.Unauthorized, "invalid_client", "The HTTP Basic credentials are not Base64 of client_id:client_secret.");
+        response.WwwAuthenticate().Should().Be("Basic realm=\"local-tenant\", charset=\"UTF-8\"");
+    }
+
+    [Test]
+    public async Task Token_BasicAndClientSecretInBody_Returns400InvalidRequest()
+    {
+        // Arrange: RFC 6749 §2.3 allows one authentication method per request.
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+        var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", LocalTenantApi.ReaderClientSecret));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form, basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(
+            HttpStatusCode.BadRequest, "invalid_request", "Authenticate the client once: with HTTP Basic or with client_secret in the body, not both.");
+    }
+
+    [Test]
+    public async Task Token_BasicAndAnotherClientIdInBody_Returns400InvalidRequest()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+        var form = Grant(("client_id", LocalTenantApi.WriterClientId));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form, basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(
+            HttpStatusCode.BadRequest, "invalid_request", "The client_id in the body is not the client of the HTTP Basic credentials.");
+    }
+
+    private static KeyValuePair<string, string>[] Grant(params (string Name, string Value)[] parameters) =>
+        [new("grant_type", "client_credentials"), .. parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))];
+}
