@@ -118,6 +118,36 @@ public sealed class LocalTenantTokenRequestTests
             HttpStatusCode.BadRequest, "invalid_request", "The client_id in the body is not the client of the HTTP Basic credentials.");
     }
 
+    [Test]
+    public async Task Token_Issued_IsMarkedNoStore()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(), basic);
+
+        // Assert
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.CacheControl?.NoStore.Should().BeTrue();
+        response.Headers.Pragma.Should().ContainSingle().Which.Name.Should().Be("no-cache");
+    }
+
+    [Test]
+    public async Task Token_Refused_IsMarkedNoStore()
+    {
+        // Arrange
+        var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", "wrong"));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);
+        response.Headers.CacheControl?.NoStore.Should().BeTrue();
+        response.Headers.Pragma.Should().ContainSingle().Which.Name.Should().Be("no-cache");
+    }
+
     private static KeyValuePair<string, string>[] Grant(params (string Name, string Value)[] parameters) =>
         [new("grant_type", "client_credentials"), .. parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))];
 }

@@ -44,6 +44,10 @@ internal static class LocalTenantEndpoints
         LocalTenantSigningKey key,
         TimeProvider time)
     {
+        // RFC 6749 §5.1 and §5.2: no cache on the way may keep a token, nor an answer about a client's secret.
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        request.HttpContext.Response.Headers.Pragma = "no-cache";
+
         var (token, malformed) = await TokenRequest.ReadAsync(request, request.HttpContext.RequestAborted);
         if (malformed is not null)
         {
