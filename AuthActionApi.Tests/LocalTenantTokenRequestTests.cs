@@ -119,6 +119,32 @@ public sealed class LocalTenantTokenRequestTests
     }
 
     [Test]
+    public async Task Token_ParameterSentTwice_Returns400InvalidRequest()
+    {
+        // Arrange: RFC 6749 §3.2, parameters other than RFC 8707's resource appear once.
+        var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", LocalTenantApi.ReaderClientSecret), ("scope", "read:messages"), ("scope", "read:messages"));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request", "Send each parameter once; only resource may repeat.");
+    }
+
+    [Test]
+    public async Task Token_NoGrantType_Returns400InvalidRequest()
+    {
+        // Arrange
+        KeyValuePair<string, string>[] form = [new("client_id", LocalTenantApi.ReaderClientId), new("client_secret", LocalTenantApi.ReaderClientSecret)];
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request", "grant_type is missing: send grant_type=client_credentials.");
+    }
+
+    [Test]
     public async Task Token_Issued_IsMarkedNoStore()
     {
         // Arrange

@@ -54,7 +54,13 @@ internal static class LocalTenantEndpoints
             return Refuse(request.HttpContext.Response, malformed);
         }
 
-        if (token!.GrantType != "client_credentials")
+        if (string.IsNullOrEmpty(token!.GrantType))
+        {
+            // RFC 6749 §5.2: a missing parameter makes the request invalid; no grant type was asked for, so none is unsupported.
+            return Refuse(request.HttpContext.Response, TokenError.InvalidRequest("grant_type is missing: send grant_type=client_credentials."));
+        }
+
+        if (token.GrantType != "client_credentials")
         {
             return Refuse(request.HttpContext.Response, new TokenError(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type client_credentials is supported."));
         }

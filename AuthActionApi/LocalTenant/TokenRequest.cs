@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace AuthActionApi.LocalTenant;
 
@@ -21,6 +22,7 @@ internal sealed record TokenRequest(
     private const string MalformedBasic = "The HTTP Basic credentials are not Base64 of client_id:client_secret.";
     private const string TwoMethods = "Authenticate the client once: with HTTP Basic or with client_secret in the body, not both.";
     private const string TwoClients = "The client_id in the body is not the client of the HTTP Basic credentials.";
+    private const string Repeated = "Send each parameter once; only resource may repeat.";
 
     /// <summary>Reads the request, or says why it cannot be one: a body of another type, or client credentials that do not add up.</summary>
     public static async Task<(TokenRequest? Request, TokenError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -31,7 +33,14 @@ internal sealed record TokenRequest(
             return (null, TokenError.InvalidRequest(BodyExpected));
         }
 
-        string? clientId = body.GetValueOrDefault("client_id"), clientSecret = body.GetValueOrDefault("client_secret");
+        // RFC 6749 §3.2; RFC 8707 lets resource name several targets. A form's repeated value would otherwise be
+        // read as the values joined by commas.
+        if (body.Any(parameter => parameter.Value.Count > 1 && parameter.Key != "resource"))
+        {
+            return (null, TokenError.InvalidRequest(Repeated));
+        }
+
+        string? clientId = Single(body, "client_id"), clientSecret = Single(body, "client_secret");
         var authentication = clientSecret is null ? ClientAuthentication.None : ClientAuthentication.ClientSecretPost;
         if (AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
             && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
@@ -56,11 +65,14 @@ internal sealed record TokenRequest(
             (clientId, clientSecret, authentication) = (basicId, basicSecret, ClientAuthentication.ClientSecretBasic);
         }
 
-        return (new TokenRequest(clientId, clientSecret, authentication, body.GetValueOrDefault("audience"), body.GetValueOrDefault("grant_type")), null);
+        return (new TokenRequest(clientId, clientSecret, authentication, Single(body, "audience"), Single(body, "grant_type")), null);
     }
 
+    private static string? Single(Dictionary<string, StringValues> body, string name) =>
+        body.TryGetValue(name, out var value) ? value.ToString() : null;
+
     /// <summary>The body's parameters, from JSON (AuthAction's way) or a form (RFC 6749's); null for any other body.</summary>
-    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, StringValues>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.HasJsonContentType())
         {
@@ -76,7 +88,7 @@ internal sealed record TokenRequest(
                 return json.RootElement.EnumerateObject()
                     .Where(member => member.Value.ValueKind == JsonValueKind.String)
                     .GroupBy(member => member.Name, StringComparer.Ordinal)
-                    .ToDictionary(group => group.Key, group => group.Last().Value.GetString()!, StringComparer.Ordinal);
+                    .ToDictionary(group => group.Key, group => new StringValues(group.Last().Value.GetString()), StringComparer.Ordinal);
             }
             catch (JsonException)
             {
@@ -87,7 +99,7 @@ internal sealed record TokenRequest(
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(cancellationToken);
-            return form.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal);
+            return form.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
         }
 
         return null;
