@@ -34,9 +34,10 @@ public sealed class LocalTenantTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("access_token", "token_type", "expires_in");
+        body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("access_token", "token_type", "expires_in", "scope");
         body.GetProperty("token_type").GetString().Should().Be("Bearer");
         body.GetProperty("expires_in").GetInt32().Should().Be(3600);
+        body.GetProperty("scope").GetString().Should().Be("read:messages");
     }
 
     [Test]

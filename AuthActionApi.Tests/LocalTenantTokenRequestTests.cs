@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using AuthActionApi.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
 using static AuthActionApi.Tests.Support.OAuthRequests;
@@ -142,6 +144,71 @@ public sealed class LocalTenantTokenRequestTests
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request", "grant_type is missing: send grant_type=client_credentials.");
+    }
+
+    [Test]
+    public async Task Token_NoScopeRequested_GrantsEveryScopeOfTheClientAndSaysWhich()
+    {
+        // Arrange
+        var form = Grant(("client_id", LocalTenantApi.WriterClientId), ("client_secret", LocalTenantApi.WriterClientSecret));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form);
+
+        // Assert
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.TryGetProperty("scope", out var scope).Should().BeTrue("RFC 6749 §5.1: the answer names the scope it granted");
+        scope.GetString().Should().Be(LocalTenantApi.WriterScopes);
+        new JsonWebToken(body.GetProperty("access_token").GetString()).GetPayloadValue<string>("scope").Should().Be(LocalTenantApi.WriterScopes);
+    }
+
+    [Test]
+    public async Task Token_ScopeSubsetRequested_GrantsOnlyThatSubset()
+    {
+        // Arrange
+        var form = Grant(("client_id", LocalTenantApi.WriterClientId), ("client_secret", LocalTenantApi.WriterClientSecret), ("scope", "write:messages"));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form);
+
+        // Assert
+        var token = new JsonWebToken(await response.AccessTokenAsync());
+        token.GetPayloadValue<string>("scope").Should().Be("write:messages");
+    }
+
+    [Test]
+    public async Task Token_ScopeInAuthActionJsonBody_GrantsOnlyThatScope()
+    {
+        // Arrange
+        var request = new
+        {
+            client_id = LocalTenantApi.WriterClientId,
+            client_secret = LocalTenantApi.WriterClientSecret,
+            audience = LocalTenantApi.Audience,
+            grant_type = "client_credentials",
+            scope = "read:messages",
+        };
+
+        // Act
+        var response = await _client.PostAsJsonAsync(TokenPath, request);
+
+        // Assert
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("scope").GetString().Should().Be("read:messages");
+        new JsonWebToken(body.GetProperty("access_token").GetString()).GetPayloadValue<string>("scope").Should().Be("read:messages");
+    }
+
+    [Test]
+    public async Task Token_ScopeNotGrantedToTheClient_Returns400InvalidScope()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(("scope", "read:messages write:messages")), basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_scope", "The requested scope is not granted to this client.");
     }
 
     [Test]

@@ -78,6 +78,13 @@ internal static class LocalTenantEndpoints
             return Refuse(request.HttpContext.Response, new TokenError(StatusCodes.Status403Forbidden, "access_denied", "The audience is not an API of this tenant."));
         }
 
+        if (GrantedScopes(client, token.Scope) is not { } scopes)
+        {
+            return Refuse(request.HttpContext.Response, new TokenError(
+                StatusCodes.Status400BadRequest, "invalid_scope", "The requested scope is not granted to this client."));
+        }
+
+        var scope = string.Join(' ', scopes);
         var now = time.GetUtcNow().UtcDateTime;
         var lifetime = tenant.Value.TokenLifetime;
         var accessToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -92,12 +99,30 @@ internal static class LocalTenantEndpoints
             {
                 ["sub"] = client.ClientId + "@clients",
                 ["azp"] = client.ClientId,
-                ["scope"] = client.Scopes,
+                ["scope"] = scope,
                 ["gty"] = "client-credentials",
             },
         });
 
-        return Results.Json(new TokenResponse(accessToken, "Bearer", (int)lifetime.TotalSeconds));
+        return Results.Json(new TokenResponse(accessToken, "Bearer", (int)lifetime.TotalSeconds, scope.Length == 0 ? null : scope));
+    }
+
+    /// <summary>
+    /// RFC 6749 §3.3: no scope asked for grants every scope of the client; otherwise exactly the scopes asked for, in
+    /// the order asked, or null when any of them is not the client's, which refuses the whole request.
+    /// </summary>
+    private static string[]? GrantedScopes(LocalTenantClient client, string? requested)
+    {
+        // The setting is AuthAction's space-separated string; a tab or line break in it separates too.
+        var granted = client.Scopes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            return granted;
+        }
+
+        // The request's scope is split on the space alone (RFC 6749 §3.3): anything else stays part of a scope no client has.
+        var asked = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        return asked.All(scope => granted.Contains(scope, StringComparer.Ordinal)) ? asked : null;
     }
 
     private static bool SecretsMatch(string expected, string actual) =>

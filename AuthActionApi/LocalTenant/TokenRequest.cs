@@ -16,7 +16,8 @@ internal sealed record TokenRequest(
     string? ClientSecret,
     ClientAuthentication Authentication,
     string? Audience,
-    string? GrantType)
+    string? GrantType,
+    string? Scope)
 {
     private const string BodyExpected = "Send a JSON or form body with client_id, client_secret, audience and grant_type.";
     private const string MalformedBasic = "The HTTP Basic credentials are not Base64 of client_id:client_secret.";
@@ -65,7 +66,7 @@ internal sealed record TokenRequest(
             (clientId, clientSecret, authentication) = (basicId, basicSecret, ClientAuthentication.ClientSecretBasic);
         }
 
-        return (new TokenRequest(clientId, clientSecret, authentication, Single(body, "audience"), Single(body, "grant_type")), null);
+        return (new TokenRequest(clientId, clientSecret, authentication, Single(body, "audience"), Single(body, "grant_type"), Single(body, "scope")), null);
     }
 
     private static string? Single(Dictionary<string, StringValues> body, string name) =>
