@@ -110,12 +110,12 @@ public sealed class LocalTenantTests
     }
 
     [Test]
-    public async Task TokenEndpoint_OtherAudience_Returns403AccessDenied()
+    public async Task TokenEndpoint_OtherAudience_Returns400InvalidTarget()
     {
         var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
 
-        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("access_denied");
+        // RFC 8707's answer for a target the server does not know, whether named as resource or as AuthAction's audience.
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
     }
 
     [Test]

@@ -212,6 +212,46 @@ public sealed class LocalTenantTokenRequestTests
     }
 
     [Test]
+    public async Task Token_ResourceNamingAnotherApi_Returns400InvalidTarget()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(("resource", "https://another.api")), basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
+    }
+
+    [Test]
+    public async Task Token_AudienceAndResourceDiffer_Returns400InvalidTarget()
+    {
+        // Arrange
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+        var form = Grant(("audience", LocalTenantApi.Audience), ("resource", "https://another.api"));
+
+        // Act
+        var response = await _client.PostTokenFormAsync(form, basic);
+
+        // Assert
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
+    }
+
+    [Test]
+    public async Task Token_ResourceNamingThisApi_IssuesTokenForThisApi()
+    {
+        // Arrange: the counterpart of the refusals above, so they cannot pass by refusing every resource.
+        var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
+
+        // Act
+        var response = await _client.PostTokenFormAsync(Grant(("resource", LocalTenantApi.Audience)), basic);
+
+        // Assert
+        new JsonWebToken(await response.AccessTokenAsync()).Audiences.Should().Equal(LocalTenantApi.Audience);
+    }
+
+    [Test]
     public async Task Token_Issued_IsMarkedNoStore()
     {
         // Arrange

@@ -72,10 +72,13 @@ internal static class LocalTenantEndpoints
                 "Unknown client or wrong client secret.", basic: token.Authentication == ClientAuthentication.ClientSecretBasic));
         }
 
-        var audience = string.IsNullOrEmpty(token.Audience) ? api.Value.Audience : token.Audience;
-        if (audience != api.Value.Audience)
+        // This tenant knows one API. RFC 8707 answers a target it does not know with invalid_target, and so does an
+        // audience naming another API, or an audience and a resource that differ, since one of them is another API.
+        var audience = api.Value.Audience!;
+        if (token.Targets.Any(target => target != audience))
         {
-            return Refuse(request.HttpContext.Response, new TokenError(StatusCodes.Status403Forbidden, "access_denied", "The audience is not an API of this tenant."));
+            return Refuse(request.HttpContext.Response, new TokenError(
+                StatusCodes.Status400BadRequest, "invalid_target", "The audience or resource is not an API of this tenant."));
         }
 
         if (GrantedScopes(client, token.Scope) is not { } scopes)

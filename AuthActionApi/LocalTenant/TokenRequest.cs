@@ -10,15 +10,19 @@ namespace AuthActionApi.LocalTenant;
 /// <summary>
 /// A client-credentials request as AuthAction takes it (a JSON body) and as RFC 6749 clients send it (a form body),
 /// its client authenticated in the body (<c>client_secret_post</c>) or with HTTP Basic (<c>client_secret_basic</c>).
+/// <see cref="Targets"/> are the APIs the token is asked for: AuthAction's <c>audience</c> and RFC 8707's
+/// <c>resource</c> alike, none when neither is sent.
 /// </summary>
 internal sealed record TokenRequest(
     string? ClientId,
     string? ClientSecret,
     ClientAuthentication Authentication,
-    string? Audience,
+    IReadOnlyList<string> Targets,
     string? GrantType,
     string? Scope)
 {
+    private static readonly string[] s_targetParameters = ["audience", "resource"];
+
     private const string BodyExpected = "Send a JSON or form body with client_id, client_secret, audience and grant_type.";
     private const string MalformedBasic = "The HTTP Basic credentials are not Base64 of client_id:client_secret.";
     private const string TwoMethods = "Authenticate the client once: with HTTP Basic or with client_secret in the body, not both.";
@@ -66,8 +70,15 @@ internal sealed record TokenRequest(
             (clientId, clientSecret, authentication) = (basicId, basicSecret, ClientAuthentication.ClientSecretBasic);
         }
 
-        return (new TokenRequest(clientId, clientSecret, authentication, Single(body, "audience"), Single(body, "grant_type"), Single(body, "scope")), null);
+        return (new TokenRequest(clientId, clientSecret, authentication, ReadTargets(body), Single(body, "grant_type"), Single(body, "scope")), null);
     }
+
+    // An empty audience has always meant "this API", as no audience does.
+    private static string[] ReadTargets(Dictionary<string, StringValues> body) =>
+        [.. s_targetParameters
+            .SelectMany(name => body.TryGetValue(name, out var values) ? (IEnumerable<string?>)values : [])
+            .OfType<string>()
+            .Where(target => target.Length > 0)];
 
     private static string? Single(Dictionary<string, StringValues> body, string name) =>
         body.TryGetValue(name, out var value) ? value.ToString() : null;
