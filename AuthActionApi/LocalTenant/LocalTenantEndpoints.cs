@@ -8,13 +8,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthActionApi.LocalTenant;
 
 /// <summary>
-/// The AuthAction endpoints the local tenant serves: its JWKS, a discovery document, and the machine-to-machine
-/// token endpoint under AuthAction's path and the older docs' <c>/oauth/token</c>.
+/// The AuthAction endpoints the local tenant serves: its JWKS, its metadata (OpenID Connect Discovery and RFC 8414),
+/// and the machine-to-machine token endpoint under AuthAction's path and the older docs' <c>/oauth/token</c>.
 /// </summary>
 internal static class LocalTenantEndpoints
 {
-    private static readonly string[] s_grantTypes = ["client_credentials"];
-    private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256];
     private const string BasicChallenge = "Basic realm=\"local-tenant\", charset=\"UTF-8\"";
 
     public static IEndpointRouteBuilder MapLocalTenantEndpoints(this IEndpointRouteBuilder app)
@@ -24,18 +22,21 @@ internal static class LocalTenantEndpoints
         {
             keys = new[] { new { kty = key.PublicJwk.Kty, use = key.PublicJwk.Use, alg = key.PublicJwk.Alg, kid = key.PublicJwk.Kid, n = key.PublicJwk.N, e = key.PublicJwk.E } },
         }));
-        tenant.MapGet("/.well-known/openid-configuration", (IOptions<AuthActionOptions> options) => Results.Json(new
-        {
-            issuer = options.Value.Issuer,
-            jwks_uri = options.Value.JwksUri.AbsoluteUri,
-            token_endpoint = options.Value.TokenEndpoint.AbsoluteUri,
-            grant_types_supported = s_grantTypes,
-            id_token_signing_alg_values_supported = s_algorithms,
-        }));
+        tenant.MapGet("/.well-known/openid-configuration", Metadata);
+        tenant.MapGet("/.well-known/oauth-authorization-server", Metadata);
         tenant.MapPost(AuthActionOptions.TokenPath, IssueTokenAsync);
         tenant.MapPost("/oauth/token", IssueTokenAsync);
         return app;
     }
+
+    // The issuer is the one the tokens carry, character for character: RFC 8414 §3.3 and OpenID Connect Discovery
+    // §4.3 have clients compare them exactly.
+    private static IResult Metadata(IOptions<AuthActionOptions> api, IOptions<LocalTenantOptions> tenant) =>
+        Results.Json(new AuthorizationServerMetadata(
+            api.Value.Issuer,
+            api.Value.JwksUri.AbsoluteUri,
+            api.Value.TokenEndpoint.AbsoluteUri,
+            [.. tenant.Value.Clients.SelectMany(ClientScopes).Distinct(StringComparer.Ordinal)]));
 
     private static async Task<IResult> IssueTokenAsync(
         HttpRequest request,
@@ -116,8 +117,7 @@ internal static class LocalTenantEndpoints
     /// </summary>
     private static string[]? GrantedScopes(LocalTenantClient client, string? requested)
     {
-        // The setting is AuthAction's space-separated string; a tab or line break in it separates too.
-        var granted = client.Scopes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        var granted = ClientScopes(client);
         if (string.IsNullOrWhiteSpace(requested))
         {
             return granted;
@@ -127,6 +127,10 @@ internal static class LocalTenantEndpoints
         var asked = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
         return asked.All(scope => granted.Contains(scope, StringComparer.Ordinal)) ? asked : null;
     }
+
+    // The setting is AuthAction's space-separated string; a tab or line break in it separates too.
+    private static string[] ClientScopes(LocalTenantClient client) =>
+        [.. client.Scopes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
 
     private static bool SecretsMatch(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
