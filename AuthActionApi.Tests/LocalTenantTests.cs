@@ -129,6 +129,15 @@ public sealed class LocalTenantTests
             .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApi.Audience);
     }
 
+    [Test]
+    public void Startup_WithLocalTenant_WarningSaysItServesLoopbackOnly()
+    {
+        var announcement = _app.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+
+        announcement.MessageTemplate.Text.Should().Contain("to this machine only")
+            .And.Contain("refuses to start in this mode on an address beyond loopback");
+    }
+
     private Task<string> GetTokenAsync() => _app.GetTokenAsync();
 
     private static ClientCredentials ReaderRequest() =>
