@@ -34,9 +34,10 @@ public sealed class LocalTenantTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("access_token", "token_type", "expires_in");
+        body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("access_token", "token_type", "expires_in", "scope");
         body.GetProperty("token_type").GetString().Should().Be("Bearer");
         body.GetProperty("expires_in").GetInt32().Should().Be(3600);
+        body.GetProperty("scope").GetString().Should().Be("read:messages");
     }
 
     [Test]
@@ -95,8 +96,8 @@ public sealed class LocalTenantTests
     {
         var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("invalid_client");
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
+        response.WwwAuthenticate().Should().BeNull("the client did not use HTTP Basic, so no Basic challenge (RFC 6749 §5.2)");
     }
 
     [Test]
@@ -109,12 +110,12 @@ public sealed class LocalTenantTests
     }
 
     [Test]
-    public async Task TokenEndpoint_OtherAudience_Returns403AccessDenied()
+    public async Task TokenEndpoint_OtherAudience_Returns400InvalidTarget()
     {
         var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
 
-        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("access_denied");
+        // RFC 8707's answer for a target the server does not know, whether named as resource or as AuthAction's audience.
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
     }
 
     [Test]
@@ -126,6 +127,15 @@ public sealed class LocalTenantTests
         var curl = (string)((ScalarValue)announcement.Properties["Curl"]).Value!;
         curl.Should().StartWith($"curl -s -X POST {_app.Address}oauth2/m2m/token")
             .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApi.Audience);
+    }
+
+    [Test]
+    public void Startup_WithLocalTenant_WarningSaysItServesLoopbackOnly()
+    {
+        var announcement = _app.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+
+        announcement.MessageTemplate.Text.Should().Contain("to this machine only")
+            .And.Contain("refuses to start in this mode on an address beyond loopback");
     }
 
     private Task<string> GetTokenAsync() => _app.GetTokenAsync();

@@ -7,10 +7,16 @@ namespace AuthActionApi.Tests.Support;
 /// <summary>Runs the built API as its own process, exactly as <c>dotnet AuthActionApi.dll</c> would.</summary>
 public static partial class AppProcess
 {
-    /// <summary>Starts the app with these environment variables and waits for it to exit (it must, within the timeout).</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    private const string LoopbackUrls = "http://127.0.0.1:0";
+
+    /// <summary>
+    /// Starts the app with these environment variables, listening on <paramref name="urls"/> (default a free loopback
+    /// port), and waits for it to exit (it must, within the timeout).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string urls = LoopbackUrls)
     {
-        using var process = Process.Start(StartInfo(environment))!;
+        using var process = Process.Start(StartInfo(environment, urls))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -33,7 +39,7 @@ public static partial class AppProcess
     /// </summary>
     public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
-        var app = new RunningApp(Process.Start(StartInfo(environment))!);
+        var app = new RunningApp(Process.Start(StartInfo(environment, LoopbackUrls))!);
         try
         {
             await Eventually.UntilAsync(() => app.Address is not null || app.Process.HasExited, "the app listens", timeout);
@@ -46,10 +52,10 @@ public static partial class AppProcess
         }
     }
 
-    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment)
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string urls)
     {
         var directory = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "AuthActionApi.dll"), "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "AuthActionApi.dll"), "--urls", urls])
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,

@@ -22,6 +22,14 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
     public const string ReaderClientId = "local-reader";
     public const string ReaderClientSecret = "local-reader-secret";
 
+    /// <summary>A client added for the tests, with two scopes and a secret that RFC 6749's Basic encoding changes.</summary>
+    public const string WriterClientId = "local-writer";
+
+    /// <summary>A space and a <c>+</c>: form-encoded for HTTP Basic, these become <c>+</c> and <c>%2B</c>.</summary>
+    public const string WriterClientSecret = "local writer+secret";
+
+    public const string WriterScopes = "read:messages write:messages";
+
     private readonly int _port;
 
     private LocalTenantApi(int port)
@@ -78,6 +86,10 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
             ["AuthAction:Audience"] = string.Empty,
             ["LocalTenant:Enabled"] = "true",
             ["LocalTenant:Address"] = Address.AbsoluteUri,
+            // After appsettings.json's two dev clients, which stay 0 and 1.
+            ["LocalTenant:Clients:2:ClientId"] = WriterClientId,
+            ["LocalTenant:Clients:2:ClientSecret"] = WriterClientSecret,
+            ["LocalTenant:Clients:2:Scopes"] = WriterScopes,
         }));
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }

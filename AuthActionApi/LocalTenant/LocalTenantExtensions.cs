@@ -74,7 +74,7 @@ public static partial class LocalTenantExtensions
     private static partial class Log
     {
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
-            Message = "No AuthAction:Domain is configured, so the built-in local tenant (Development only) is serving at {Address}: issuer {Issuer}, audience {Audience}. Get a token with: {Curl}")]
+            Message = "No AuthAction:Domain is configured, so the built-in local tenant (Development only) is serving at {Address}, to this machine only (the app refuses to start in this mode on an address beyond loopback): issuer {Issuer}, audience {Audience}. Get a token with: {Curl}")]
         public static partial void LocalTenantRunning(ILogger logger, Uri address, string issuer, string audience, string curl);
     }
 }

@@ -16,17 +16,34 @@ internal static class LocalTenantMode
     {
         // A malformed Address stops start-up through LocalTenantOptionsValidator; until then the default stands in,
         // so the AuthAction domain derived from it neither throws nor reports the same mistake a second time.
-        var configured = (IsHttpAddress(options.Address) ? options.Address : null)
-            ?? (configuration["urls"] ?? string.Empty)
-                .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault(url => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        if (IsHttpAddress(options.Address))
+        {
+            return new Uri(new Uri(options.Address).GetLeftPart(UriPartial.Authority));
+        }
+
+        var listening = (configuration[WebHostDefaults.ServerUrlsKey] ?? string.Empty)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(url => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             ?? "http://localhost:5000";
 
-        var address = new UriBuilder(configured.Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://[::]", "://localhost", StringComparison.Ordinal));
+        // Likewise an address beyond loopback (*, 0.0.0.0, a host name), which LocalTenantOptionsValidator refuses:
+        // localhost on its port stands in, so AuthAction:Domain, derived from it, is not refused as well.
+        var address = LocalTenantListenAddresses.IsLoopback(listening)
+            ? new UriBuilder(listening)
+            : new UriBuilder(Uri.UriSchemeHttp, "localhost", PortOf(listening));
         return new Uri(address.Uri.GetLeftPart(UriPartial.Authority));
+    }
+
+    private static int PortOf(string url)
+    {
+        try
+        {
+            return BindingAddress.Parse(url).Port;
+        }
+        catch (FormatException)
+        {
+            return 5000;
+        }
     }
 
     /// <summary>The audience of the local tenant's tokens: <see cref="LocalTenantOptions.Audience"/>, or its default while that is malformed.</summary>

@@ -20,6 +20,13 @@ internal sealed class LocalTenantOptionsValidator(IConfiguration configuration, 
         }
 
         var failures = new List<string>();
+        if (LocalTenantListenAddresses.FirstBeyondLoopback(configuration) is { } exposed)
+        {
+            failures.Add($"the local tenant (Development, no AuthAction:Domain) issues tokens to anyone who can reach it, so it "
+                + $"serves this machine only, but the app would listen on {exposed}: listen on loopback (--urls http://localhost:3000), "
+                + "or use your AuthAction tenant (AuthAction__Domain and AuthAction__Audience).");
+        }
+
         if (options.Address is not null && !LocalTenantMode.IsHttpAddress(options.Address))
         {
             failures.Add(Describe("Address", "must be an absolute http or https address", "http://localhost:3000"));
