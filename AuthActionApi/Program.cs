@@ -1,6 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApiLogging();
+builder.AddGracefulShutdown();
 builder.AddAuthActionAuthentication();
 builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
