@@ -50,6 +50,20 @@ public sealed class ShutdownTests
     }
 
     [Test]
+    public async Task StopApplication_DuringDrain_AnswersConnectionClose()
+    {
+        await using var api = await StartAsync(LongDrain);
+        (await api.Client.GetAsync("/public")).Headers.ConnectionClose.Should().NotBe(true, "a running API keeps connections alive");
+
+        api.Lifetime.StopApplication();
+        var response = await api.Client.GetAsync("/public");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.ConnectionClose.Should().BeTrue("a client's next request should open a connection to another instance");
+        await api.EndDrainAsync();
+    }
+
+    [Test]
     public async Task StopApplication_ShortDrain_StopsAfterItWithOneLineAtStartAndOneAtEnd()
     {
         await using var api = await StartAsync("00:00:01");
@@ -170,6 +184,7 @@ public sealed class ShutdownTests
 
         publicResponse.StatusCode.Should().Be(HttpStatusCode.OK);
         protectedResponse.StatusCode.Should().Be(HttpStatusCode.OK);
+        publicResponse.Headers.ConnectionClose.Should().BeTrue();
         app.Process.ExitCode.Should().Be(0);
         var output = app.Output;
         var stopping = output.IndexOf("Application is shutting down", StringComparison.Ordinal);

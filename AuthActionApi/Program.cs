@@ -12,6 +12,7 @@ builder.AddApiDocumentation();
 
 var app = builder.Build();
 
+app.UseGracefulShutdown();
 app.UseApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

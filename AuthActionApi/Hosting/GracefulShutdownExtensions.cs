@@ -49,4 +49,31 @@ public static class GracefulShutdownExtensions
         services.AddHostedService<ShutdownDrainService>();
         return builder;
     }
+
+    /// <summary>
+    /// While the app drains, answers every HTTP/1.x response with <c>Connection: close</c>: a client or balancer
+    /// holding a keep-alive connection then opens its next one elsewhere, instead of sending a request on a
+    /// connection the server is about to close. Put it first, so every response gets it.
+    /// </summary>
+    public static WebApplication UseGracefulShutdown(this WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use((context, next) =>
+        {
+            // HTTP/2 and HTTP/3 have no such header: Kestrel sends GOAWAY on those when it stops.
+            if (stopping.IsCancellationRequested
+                && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+            {
+                // As the response starts, so a response the exception handler rewrote carries it too.
+                context.Response.OnStarting(static state =>
+                {
+                    ((HttpResponse)state).Headers.Connection = "close";
+                    return Task.CompletedTask;
+                }, context.Response);
+            }
+
+            return next(context);
+        });
+        return app;
+    }
 }
