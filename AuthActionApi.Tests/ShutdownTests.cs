@@ -126,6 +126,16 @@ public sealed class ShutdownTests
         host.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(seconds), "the requests in flight keep the host's 30 s after the drain");
     }
 
+    [Test]
+    public void AddGracefulShutdown_HostShutdownTimeoutSet_DrainIsAddedToIt()
+    {
+        using var app = BuildSlimApp("Production", "00:00:10", "--shutdownTimeoutSeconds=60");
+
+        var host = app.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+
+        host.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(70));
+    }
+
     [TestCase("00:00:00")]
     [TestCase("00:05:00")]
     public void Validate_DrainDelayAtTheEdgeOfItsRange_Passes(string drain)
@@ -240,12 +250,12 @@ public sealed class ShutdownTests
     }
 
     /// <summary>The app as <c>Program</c> builds it would, for its options alone: built, never started.</summary>
-    private static WebApplication BuildSlimApp(string environment, string? drainDelay)
+    private static WebApplication BuildSlimApp(string environment, string? drainDelay, params string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             EnvironmentName = environment,
-            Args = drainDelay is null ? [] : [$"--Shutdown:DrainDelay={drainDelay}"],
+            Args = drainDelay is null ? args : [$"--Shutdown:DrainDelay={drainDelay}", .. args],
         });
         builder.AddGracefulShutdown();
         return builder.Build();
