@@ -1,6 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApiLogging();
+builder.AddGracefulShutdown();
 builder.AddAuthActionAuthentication();
 builder.AddLocalTenant();
 builder.Services.AddApiProblemDetails();
@@ -12,6 +13,7 @@ builder.AddApiTelemetry();
 
 var app = builder.Build();
 
+app.UseGracefulShutdown();
 app.UseApiRequestLogging(quietPaths: HealthCheckExtensions.Root);
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -65,6 +65,9 @@ public sealed class ApiFactory(
         // Tests read a refusal's line by its trace id, many refusals a second: none may be left out by the flood
         // limit unless a test is about that limit, and sets its own.
         builder.UseSetting("RefusalLog:LinesPerInterval", "10000");
+        // Every factory stops when it is disposed: none may wait out Production's drain delay unless a test is about
+        // the drain, and sets its own (null for the app's default).
+        builder.UseSetting("Shutdown:DrainDelay", "00:00:00");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

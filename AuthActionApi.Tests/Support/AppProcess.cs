@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -109,6 +110,14 @@ public static partial class AppProcess
                     return _output.ToString();
                 }
             }
+        }
+
+        /// <summary>Sends SIGTERM, as <c>docker stop</c> or Kubernetes does to stop a container.</summary>
+        public async Task TerminateAsync()
+        {
+            using var kill = Process.Start("kill", ["-TERM", Process.Id.ToString(CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+            kill.ExitCode.Should().Be(0, "the app's process is still there to be signalled");
         }
 
         public void Dispose()

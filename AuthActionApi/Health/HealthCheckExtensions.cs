@@ -15,13 +15,15 @@ public static class HealthCheckExtensions
     /// <summary>Path of the liveness probe: answers 200 while the process serves HTTP.</summary>
     public const string LivePath = "/health/live";
 
-    /// <summary>Path of the readiness probe: 200 once the tenant's signing keys are loaded, 503 before.</summary>
+    /// <summary>Path of the readiness probe: 200 once the tenant's signing keys are loaded, 503 before and from the moment the app is told to stop.</summary>
     public const string ReadyPath = "/health/ready";
 
-    /// <summary>Registers the readiness check: the tenant's signing keys have been loaded.</summary>
+    /// <summary>Registers the readiness checks: the tenant's signing keys have been loaded, and the app is not stopping.</summary>
     public static IServiceCollection AddApiHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [ReadyTag])
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
         return services;
     }
 

@@ -1,0 +1,79 @@
+using AuthActionApi.Hosting;
+using AuthActionApi.Settings;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Stopping without losing a request behind a load balancer or a Kubernetes Service: on SIGTERM the app turns
+/// <c>/health/ready</c> to 503 at once, keeps serving for <see cref="ShutdownOptions.DrainDelay"/>, then stops
+/// accepting and finishes the requests in flight.
+/// </summary>
+public static class GracefulShutdownExtensions
+{
+    /// <summary>
+    /// Binds and validates <see cref="ShutdownOptions"/> (no drain in Development unless configured), holds the server's
+    /// stop back by the drain delay, and lengthens the host's shutdown timeout by the same delay, so the time left
+    /// for the requests in flight stays what it was (30 seconds unless <c>shutdownTimeoutSeconds</c> says otherwise).
+    /// </summary>
+    public static WebApplicationBuilder AddGracefulShutdown(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ShutdownOptions>()
+            // Before the binding, so a configured value still wins: Ctrl+C on a workstation should not wait.
+            .Configure<IHostEnvironment>((options, environment) =>
+            {
+                if (environment.IsDevelopment())
+                {
+                    options.DrainDelay = TimeSpan.Zero;
+                }
+            })
+            .BindCheckedConfiguration(ShutdownOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+
+        services.AddOptions<HostOptions>()
+            .PostConfigure<IEnumerable<IConfigureOptions<ShutdownOptions>>, IEnumerable<IPostConfigureOptions<ShutdownOptions>>>(
+                (host, setups, postConfigures) =>
+                {
+                    // The host reads its options while it is built, before RunApiAsync reports bad settings: read
+                    // without validation, and leave an out-of-range delay to its validator, which stops start-up.
+                    var drain = new OptionsFactory<ShutdownOptions>(setups, postConfigures).Create(Options.Options.DefaultName).DrainDelay;
+                    if (drain > TimeSpan.Zero && drain <= ShutdownOptions.MaximumDrainDelay && host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
+                    {
+                        host.ShutdownTimeout += drain;
+                    }
+                });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<ShutdownDrainService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// While the app drains, answers every HTTP/1.x response with <c>Connection: close</c>: a client or balancer
+    /// holding a keep-alive connection then opens its next one elsewhere, instead of sending a request on a
+    /// connection the server is about to close. Put it first, so every response gets it.
+    /// </summary>
+    public static WebApplication UseGracefulShutdown(this WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use((context, next) =>
+        {
+            // HTTP/2 and HTTP/3 have no such header: Kestrel sends GOAWAY on those when it stops.
+            if (stopping.IsCancellationRequested
+                && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+            {
+                // As the response starts, so a response the exception handler rewrote carries it too.
+                context.Response.OnStarting(static state =>
+                {
+                    ((HttpResponse)state).Headers.Connection = "close";
+                    return Task.CompletedTask;
+                }, context.Response);
+            }
+
+            return next(context);
+        });
+        return app;
+    }
+}
