@@ -10,7 +10,8 @@ namespace AuthActionApi.Tests;
 /// <summary>
 /// What an operator's OpenTelemetry backend receives, read from the SDK's in-memory exporters after real requests
 /// through the HTTP pipeline: the framework's meters, the app's (refusals by reason, JWKS fetches, key set age, token
-/// cache), the JWKS fetch as a client span under the request that waited for it, and the Prometheus endpoint.
+/// cache), the JWKS fetch as a client span under the request that waited for it, and the Prometheus endpoint. An
+/// in-memory exporter is added as a user adds an exporter of their own: <c>AddOpenTelemetry().WithMetrics(...)</c>.
 /// </summary>
 public sealed class TelemetryTests
 {
@@ -27,7 +28,7 @@ public sealed class TelemetryTests
     {
         var metrics = new List<Metric>();
         await using var api = new ApiFactory(_tenant, services: services =>
-            services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)));
+            services.AddOpenTelemetry().WithMetrics(meters => meters.AddInMemoryExporter(metrics)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         using var impostor = new TestSigningKey();
@@ -75,7 +76,7 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         await using var api = new ApiFactory(_tenant, services: services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var rotated = _tenant.RotateKey();
@@ -123,6 +124,28 @@ public sealed class TelemetryTests
         var response = await client.GetAsync("/metrics");
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Start_WithNowhereToExport_RunsNoOpenTelemetryProvider()
+    {
+        await using var api = new ApiFactory(_tenant);
+
+        var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
+
+        providers.Should().Be(((MeterProvider?)null, (TracerProvider?)null), "measuring every request costs CPU, so only an exporter switches the SDK on");
+    }
+
+    [Test]
+    public async Task Start_WithAnOtlpEndpoint_RunsBothProviders()
+    {
+        // Nothing listens on port 9: the exporter's failures stay inside the SDK, and this test sends nothing anyway.
+        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+
+        var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
+
+        providers.Item1.Should().NotBeNull();
+        providers.Item2.Should().NotBeNull();
     }
 
     [Test]

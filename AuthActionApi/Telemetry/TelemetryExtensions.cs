@@ -18,36 +18,42 @@ public static class TelemetryExtensions
     /// Metrics: ASP.NET Core's own meters (hosting, Kestrel, authentication, authorization), HttpClient (the JWKS
     /// fetch), the runtime, and the app's. Traces: incoming requests and outgoing HTTP calls, so a JWKS fetch is a
     /// client span under the request that waited for it, or a root span of its own when the schedule ran it.
-    /// Exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, in Prometheus format at <c>/metrics</c> when
-    /// <see cref="TelemetryOptions.PrometheusEndpoint"/> is on, and nowhere otherwise: nothing is needed to run.
+    /// The SDK runs only where its output goes somewhere, since measuring every request costs CPU on every request:
+    /// metrics and traces by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics in Prometheus format at
+    /// <c>/metrics</c> when <see cref="TelemetryOptions.PrometheusEndpoint"/> is on, and nothing otherwise. An exporter
+    /// of your own is added the SDK's way, <c>services.AddOpenTelemetry().WithMetrics(m => m.AddXxxExporter())</c>,
+    /// and gets everything configured here.
     /// </summary>
     public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TelemetryOptions>().BindCheckedConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<RefusalMetrics>();
+        var services = builder.Services;
+        services.AddOptions<TelemetryOptions>().BindCheckedConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<RefusalMetrics>();
 
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter("Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization")
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddMeter(s_appMeters);
-                if (TelemetryOptions.PrometheusEndpointIn(builder.Configuration))
-                {
-                    metrics.AddPrometheusExporter();
-                }
-            })
-            .WithTracing(tracing => tracing
-                // Probes poll every few seconds and say nothing a trace would add.
-                .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root))
-                .AddHttpClientInstrumentation());
+        // What to measure, applied to whichever provider is built, here or by your own AddOpenTelemetry().
+        var resource = ResourceBuilder.CreateDefault().AddService(builder.Environment.ApplicationName);
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
+            .SetResourceBuilder(resource)
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization")
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddMeter(s_appMeters));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .SetResourceBuilder(resource)
+            // Probes poll every few seconds and say nothing a trace would add.
+            .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root))
+            .AddHttpClientInstrumentation());
 
+        // Where it goes: only these switch the SDK on.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.UseOtlpExporter();
+            services.AddOpenTelemetry().WithMetrics().WithTracing().UseOtlpExporter();
+        }
+
+        if (TelemetryOptions.PrometheusEndpointIn(builder.Configuration))
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         }
 
         return builder;
