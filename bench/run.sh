@@ -10,6 +10,7 @@
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
 #   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
+#   FLOOD_ROUNDS=5 bench/run.sh                           # more flooded/clean pairs per flood (default 3)
 #
 # Last line: one summary line with every figure. Needs the .NET SDK; installs wrk with apt when missing.
 set -euo pipefail
@@ -22,6 +23,7 @@ DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 FLOOD=${FLOOD:-1}
+FLOOD_ROUNDS=${FLOOD_ROUNDS:-3}
 BASELINE=${BASELINE:-1}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -213,7 +215,7 @@ if [[ $FLOOD == 1 ]]; then
   # Three floods, each of 16 connections beside the usual 64 valid ones, each its own round: tokens naming
   # made-up kids (the fetch budget must hold: one fetch per cooldown slot), tokens under a published kid with a
   # wrong signature (RSA runs for each), and garbage that is not a JWT at all. Valid /protected must keep most of
-  # its flood-free throughput: flood_ratio is the made-up-kid round's over the median of the measured rounds.
+  # its flood-free throughput: flood_ratio is the median, over the made-up-kid pairs, of flooded over clean.
   header_b64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
   rest=${token#*.}
   signed=${token%.*}
@@ -235,8 +237,9 @@ if [[ $FLOOD == 1 ]]; then
   echo "$signed.$(printf '%s' "$signature" | rev)" | write_flood wrong-signature
   for (( i = 0; i < 200; i++ )); do echo "not-a-token-$i-$RANDOM"; done | write_flood garbage
 
-  flood_round() { # kind; prints "ratio p99_ratio" and logs the round
-    local kind=$1 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid
+  flood_pair() { # kind, order; prints "ratio p99_ratio rps p99 refused fetches" for one flooded and one clean round
+    local kind=$1 order=$2 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid cl_rps cl_p50 cl_p99 cl_bad
+    if [[ $order == clean-first ]]; then read -r cl_rps cl_p50 cl_p99 cl_bad <<<"$(run_round protected "$DURATION")"; fi
     fetches0=$(jwks_fetches)
     wrk -t1 -c16 -d"$DURATION" -s "$work/$kind.lua" "$api/protected" >"$work/$kind.txt" &
     flood_pid=$!
@@ -245,16 +248,34 @@ if [[ $FLOOD == 1 ]]; then
     wait "$flood_pid" || true
     refused=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$kind.txt")
     fetches=$(( $(jwks_fetches) - fetches0 ))
-    log "$kind flood: valid /protected $fl_rps req/s, p50 $fl_p50 ms, p99 $fl_p99 ms, non-2xx $fl_bad;" \
-      "$kind tokens refused $refused/s; JWKS fetches $fetches"
+    if [[ $order != clean-first ]]; then read -r cl_rps cl_p50 cl_p99 cl_bad <<<"$(run_round protected "$DURATION")"; fi
+    log "$kind flood: valid /protected $fl_rps req/s (p99 $fl_p99 ms) beside it, $cl_rps req/s (p99 $cl_p99 ms) in the" \
+      "clean round next to it; non-2xx $fl_bad; $kind tokens refused $refused/s; JWKS fetches $fetches"
     [[ $fl_bad == 0 ]] || { log "valid requests failed during the $kind flood"; exit 1; }
-    awk -v f="$fl_rps" -v n="$pro_rps" -v fp="$fl_p99" -v np="$pro_p99" -v r="$refused" -v j="$fetches" \
-      'BEGIN { printf "%.2f %.2f %s %s %s %s\n", f / n, fp / np, f, fp, r, j }'
+    awk -v f="$fl_rps" -v n="$cl_rps" -v fp="$fl_p99" -v np="$cl_p99" -v r="$refused" -v j="$fetches" \
+      'BEGIN { printf "%.3f %.3f %s %s %s %s\n", f / n, fp / np, f, fp, r, j }'
+  }
+  # Each flood in FLOOD_ROUNDS pairs of a flooded round and a clean one back to back, in alternating order, as
+  # the main rounds are paired: the host's speed drifts, and a pair's two halves share its stretch of it.
+  flood_round() { # kind; prints the medians over its pairs, and the fetches of all its rounds
+    local kind=$1 pair order
+    : >"$work/$kind.pairs"
+    for (( pair = 1; pair <= FLOOD_ROUNDS; pair++ )); do
+      order=flood-first
+      if (( pair % 2 == 0 )); then order=clean-first; fi
+      flood_pair "$kind" "$order" >>"$work/$kind.pairs"
+    done
+    awk '{ print $1 }' "$work/$kind.pairs" | median | awk '{ printf "%.2f ", $1 }'
+    awk '{ print $2 }' "$work/$kind.pairs" | median | awk '{ printf "%.2f ", $1 }'
+    awk '{ print $3 }' "$work/$kind.pairs" | median | awk '{ printf "%.0f ", $1 }'
+    awk '{ print $4 }' "$work/$kind.pairs" | median | awk '{ printf "%.2f ", $1 }'
+    awk '{ print $5 }' "$work/$kind.pairs" | median | awk '{ printf "%.0f ", $1 }'
+    awk '{ s += $6 } END { print s }' "$work/$kind.pairs"
   }
   read -r flood_ratio flood_p99 kid_rps kid_p99 kid_refused kid_fetches <<<"$(flood_round unknown-kid)"
   read -r sig_ratio sig_p99 _ _ sig_refused _ <<<"$(flood_round wrong-signature)"
   read -r garbage_ratio garbage_p99 _ _ garbage_refused _ <<<"$(flood_round garbage)"
-  flood_summary=" | flood: valid ${kid_rps} req/s p99 ${kid_p99}ms, unknown-kid ${kid_refused}/s, jwks_fetches=${kid_fetches}, flood_ratio=${flood_ratio} flood_p99_ratio=${flood_p99}"
+  flood_summary=" | flood: valid ${kid_rps} req/s p99 ${kid_p99}ms, unknown-kid ${kid_refused}/s, jwks_fetches=${kid_fetches} in ${FLOOD_ROUNDS} rounds, flood_ratio=${flood_ratio} flood_p99_ratio=${flood_p99}"
   flood_summary+=" | wrong-signature flood ${sig_refused}/s: ratio=${sig_ratio} p99_ratio=${sig_p99} | garbage flood ${garbage_refused}/s: ratio=${garbage_ratio} p99_ratio=${garbage_p99}"
 fi
 
