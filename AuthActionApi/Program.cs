@@ -4,10 +4,10 @@ builder.AddApiLogging();
 builder.AddGracefulShutdown();
 builder.AddAuthActionAuthentication();
 builder.AddLocalTenant();
-builder.Services.AddApiProblemDetails();
-builder.Services.AddScopeAuthorization();
-builder.Services.AddControllers();
-builder.Services.AddApiHealthChecks();
+builder.AddApiProblemDetails();
+builder.AddScopeAuthorization();
+builder.AddApiControllers();
+builder.AddApiHealthChecks();
 builder.AddApiDocumentation();
 builder.AddApiTelemetry();
 

@@ -12,8 +12,9 @@ public static class ScopeAuthorizationExtensions
     /// without registering anything per scope, the <see cref="ScopePolicies"/> are registered by name, and a token
     /// lacking a scope is answered 403 with RFC 6750's <c>insufficient_scope</c> and a problem body.
     /// </summary>
-    public static IServiceCollection AddScopeAuthorization(this IServiceCollection services)
+    public static WebApplicationBuilder AddScopeAuthorization(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddAuthorizationBuilder()
             .AddPolicy(ScopePolicies.ReadMessages, policy => policy
                 .RequireAuthenticatedUser()
@@ -22,6 +23,6 @@ public static class ScopeAuthorizationExtensions
 
         // Replaces the default result handler, which it wraps; the last registration is the one resolved.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeAuthorizationResultHandler>();
-        return services;
+        return builder;
     }
 }

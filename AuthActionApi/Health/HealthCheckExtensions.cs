@@ -19,12 +19,12 @@ public static class HealthCheckExtensions
     public const string ReadyPath = "/health/ready";
 
     /// <summary>Registers the readiness checks: the tenant's signing keys have been loaded, and the app is not stopping.</summary>
-    public static IServiceCollection AddApiHealthChecks(this IServiceCollection services)
+    public static WebApplicationBuilder AddApiHealthChecks(this WebApplicationBuilder builder)
     {
-        services.AddHealthChecks()
+        builder.Services.AddHealthChecks()
             .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [ReadyTag])
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
-        return services;
+        return builder;
     }
 
     /// <summary>

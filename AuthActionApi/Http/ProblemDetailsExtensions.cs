@@ -6,7 +6,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ProblemDetailsExtensions
 {
     /// <summary>Adds problem details whose <c>traceId</c> matches the <c>TraceId</c> of the server's log lines.</summary>
-    public static IServiceCollection AddApiProblemDetails(this IServiceCollection services) =>
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+    public static WebApplicationBuilder AddApiProblemDetails(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = TraceId.Of(context.HttpContext));
+        return builder;
+    }
 }

@@ -1,0 +1,12 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Wires the API's controllers into the app.</summary>
+public static class ControllerExtensions
+{
+    /// <summary>Adds MVC controllers (<c>AppController</c> and any of your own) with their API conventions.</summary>
+    public static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddControllers();
+        return builder;
+    }
+}
