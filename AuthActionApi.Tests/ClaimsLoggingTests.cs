@@ -11,26 +11,18 @@ namespace AuthActionApi.Tests;
 /// The OnTokenValidated handler logs the claims payload of every token it accepted, each claim with its JSON type,
 /// as one structured property; never a token it refused, never the token itself.
 /// </summary>
-public sealed class ClaimsLoggingTests
+public sealed class ClaimsLoggingTests : TenantFixture
 {
     private const string ClaimsCategory = "AuthActionApi.TokenClaims";
-
-    private TestTenant _tenant = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
 
     [Test]
     public async Task TokenValidated_InDevelopment_LogsTheClaimsPayloadWithItsJsonTypes()
     {
-        await using var api = new ApiFactory(_tenant, environment: "Development");
+        await using var api = new ApiFactory(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var expires = DateTimeOffset.UtcNow.AddMinutes(30);
-        var token = _tenant.Token().Scope("read:messages write:messages").ExpiresAt(expires)
+        var token = Tenant.Token().Scope("read:messages write:messages").ExpiresAt(expires)
             .Claim("org_id", "org_42")
             .Claim("permissions", new JsonArray("read:messages", "delete:messages"))
             .Claim("email_verified", true)
@@ -43,7 +35,7 @@ public sealed class ClaimsLoggingTests
         Scalar(logged, "Subject").Should().Be("test-client@clients");
         var claims = Dictionary(logged.Properties["Claims"]);
         claims.Keys.Should().BeEquivalentTo("iss", "aud", "sub", "azp", "scope", "iat", "exp", "org_id", "permissions", "email_verified", "address");
-        ((ScalarValue)claims["iss"]).Value.Should().Be(_tenant.Issuer);
+        ((ScalarValue)claims["iss"]).Value.Should().Be(Tenant.Issuer);
         ((ScalarValue)claims["scope"]).Value.Should().Be("read:messages write:messages", "scope is one space-separated string, as the token carries it");
         ((ScalarValue)claims["exp"]).Value.Should().Be(expires.ToUnixTimeSeconds(), "a NumericDate stays a number");
         ((ScalarValue)claims["org_id"]).Value.Should().Be("org_42");
@@ -57,7 +49,7 @@ public sealed class ClaimsLoggingTests
     [Test]
     public async Task TokenValidated_TokenRevokedInOnTokenValidated_IsNeverLoggedAsValidated()
     {
-        await using var api = new ApiFactory(_tenant, environment: "Development", services: services =>
+        await using var api = new ApiFactory(Tenant, environment: "Development", services: services =>
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events.OnTokenValidated = context =>
             {
                 if (context.Principal!.HasClaim("org_id", "revoked-org"))
@@ -69,7 +61,7 @@ public sealed class ClaimsLoggingTests
             }));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
-        var token = _tenant.Token().Unique().Claim("org_id", "revoked-org").Build();
+        var token = Tenant.Token().Unique().Claim("org_id", "revoked-org").Build();
 
         var full = await client.GetWithTokenAsync("/protected", token);
         var again = await client.GetWithTokenAsync("/protected", token);
@@ -85,7 +77,7 @@ public sealed class ClaimsLoggingTests
     [TestCase(500)]
     public async Task GetProtected_DeeplyNestedClaimInDevelopment_IsAnsweredNever500(int depth)
     {
-        await using var api = new ApiFactory(_tenant, environment: "Development");
+        await using var api = new ApiFactory(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         JsonNode nested = "bottom";
@@ -94,7 +86,7 @@ public sealed class ClaimsLoggingTests
             nested = new JsonArray(nested);
         }
 
-        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Unique().Claim("deep", nested).Build());
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Unique().Claim("deep", nested).Build());
 
         if (response.StatusCode == HttpStatusCode.OK)
         {
@@ -109,10 +101,10 @@ public sealed class ClaimsLoggingTests
     [Test]
     public async Task TokenValidated_AnyEnvironment_NeverLogsTheTokenOrAuthorizationHeader()
     {
-        await using var api = new ApiFactory(_tenant, environment: "Development");
+        await using var api = new ApiFactory(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
-        var token = _tenant.Token().Build();
+        var token = Tenant.Token().Build();
 
         (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetWithTokenAsync("/protected", token + "tampered")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -127,11 +119,11 @@ public sealed class ClaimsLoggingTests
     [Test]
     public async Task TokenValidated_InProduction_IsQuietByDefault()
     {
-        await using var api = new ApiFactory(_tenant, environment: "Production");
+        await using var api = new ApiFactory(Tenant, environment: "Production");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
-        (await client.GetWithTokenAsync("/protected", _tenant.Token().Build())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetWithTokenAsync("/protected", Tenant.Token().Build())).StatusCode.Should().Be(HttpStatusCode.OK);
 
         api.Logs.From(ClaimsCategory).Should().BeEmpty();
     }

@@ -12,16 +12,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace AuthActionApi.Tests;
 
 /// <summary>The app cannot be misconfigured silently: every bad setting that matters stops start-up and says how to fix it.</summary>
-public sealed class ConfigurationTests
+public sealed class ConfigurationTests : TenantFixture
 {
-    private TestTenant _tenant = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
-
     [TestCase("acme.eu.authaction.com", "https://acme.eu.authaction.com/")]
     [TestCase("https://acme.eu.authaction.com/", "https://acme.eu.authaction.com/")]
     [TestCase("https://acme.eu.authaction.com", "https://acme.eu.authaction.com/")]
@@ -71,11 +63,11 @@ public sealed class ConfigurationTests
     [TestCase(" ", "\t")]
     public async Task GetProtected_AudienceSetWithSurroundingWhitespace_TrimsItAndReturns200(string before, string after)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + _tenant.Audience + after });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + Tenant.Audience + after });
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
-        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -85,7 +77,7 @@ public sealed class ConfigurationTests
     [TestCase("https://api\u0000")]
     public async Task Start_AudienceWithWhitespaceOrControlCharacterInside_FailsWithOneLine(string audience)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
 
         api.StartupFailures().Should().ContainSingle().Which.Should()
             .StartWith("AuthAction:Audience must not contain spaces, line breaks or other control characters: ")
@@ -101,7 +93,7 @@ public sealed class ConfigurationTests
     [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00.001", "AuthAction:Jwks:RetryDelay")]
     public async Task Start_OutOfRangeTunable_FailsNamingTheSetting(string key, string value, string named)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
     }
@@ -114,7 +106,7 @@ public sealed class ConfigurationTests
     [TestCase("AuthAction:TokenCache:SizeLimit", "1000000")]
     public async Task Start_TunableAtTheEdgeOfItsRange_Starts(string key, string value)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
 
         var start = () => api.CreateClient().Dispose();
 
@@ -128,7 +120,7 @@ public sealed class ConfigurationTests
     [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss), not \"\"", "AuthAction__Jwks__FetchTimeout", "00:00:10")]
     public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyValueAndExample(string key, string value, string problem, string variable, string example)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
 
         var failures = api.StartupFailures();
 
@@ -142,7 +134,7 @@ public sealed class ConfigurationTests
     public async Task Start_UnparseableValueWithControlCharacters_QuotesItEscapedAndShortened()
     {
         var value = "30s\n\u001b[2J\u202e" + new string('x', 100);
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
 
         var failures = api.StartupFailures();
 
@@ -230,7 +222,7 @@ public sealed class ConfigurationTests
     public async Task Start_InProductionWithoutDomain_FailsEvenWithLocalTenantEnabled()
     {
         await using var api = new ApiFactory(
-            _tenant,
+            Tenant,
             new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" },
             configureTenant: false);
 
@@ -241,7 +233,7 @@ public sealed class ConfigurationTests
     public async Task Start_InDevelopmentWithLocalTenantDisabled_FailsWithoutDomain()
     {
         await using var api = new ApiFactory(
-            _tenant,
+            Tenant,
             new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "false" },
             environment: "Development",
             configureTenant: false);
@@ -261,7 +253,7 @@ public sealed class ConfigurationTests
     [TestCase("LocalTenant:Clients:1:ClientSecret", "", "LocalTenant:Clients:1:ClientSecret is missing")]
     public async Task Start_LocalTenantRunningWithBadSetting_FailsWithOneLineNamingIt(string key, string value, string problem)
     {
-        await using var api = new ApiFactory(_tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
+        await using var api = new ApiFactory(Tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
 
         var failures = api.StartupFailures();
 
@@ -275,7 +267,7 @@ public sealed class ConfigurationTests
     public async Task Start_BadLocalTenantSettingsWithARealTenant_StartsAndServes(string environment)
     {
         await using var api = new ApiFactory(
-            _tenant,
+            Tenant,
             new Dictionary<string, string?>
             {
                 ["LocalTenant:Enabled"] = "yes",
@@ -287,7 +279,7 @@ public sealed class ConfigurationTests
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
-        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -296,7 +288,7 @@ public sealed class ConfigurationTests
     public async Task Start_BadAuthActionAndLocalTenantSettings_FailsWithOneLineForEach()
     {
         await using var api = new ApiFactory(
-            _tenant,
+            Tenant,
             LocalTenantRunning(new() { ["AuthAction:ClockSkew"] = "30s", ["LocalTenant:TokenLifetime"] = "abc" }),
             environment: "Development",
             configureTenant: false);
@@ -312,7 +304,7 @@ public sealed class ConfigurationTests
     public async Task TokenEndpoint_LocalTenantSettingsWithSurroundingWhitespace_AreTrimmed()
     {
         await using var api = new ApiFactory(
-            _tenant,
+            Tenant,
             LocalTenantRunning(new()
             {
                 ["LocalTenant:Audience"] = " https://authactionapi.local/api\n",
@@ -376,13 +368,13 @@ public sealed class ConfigurationTests
     [NonParallelizable]
     public async Task Start_WithNestJsEnvironmentVariables_TrustsThatTenant()
     {
-        using var domain = new EnvironmentVariable("AUTHACTION_DOMAIN", _tenant.Domain);
-        using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", _tenant.Audience);
-        await using var api = new ApiFactory(_tenant, configureTenant: false);
+        using var domain = new EnvironmentVariable("AUTHACTION_DOMAIN", Tenant.Domain);
+        using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
+        await using var api = new ApiFactory(Tenant, configureTenant: false);
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
-        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -392,13 +384,13 @@ public sealed class ConfigurationTests
     public async Task Start_WithBothVariableSpellings_DotNetSpellingWins()
     {
         using var nest = new EnvironmentVariable("AUTHACTION_DOMAIN", "other-tenant.eu.authaction.com");
-        using var dotnet = new EnvironmentVariable("AuthAction__Domain", _tenant.Domain);
-        using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", _tenant.Audience);
-        await using var api = new ApiFactory(_tenant, configureTenant: false);
+        using var dotnet = new EnvironmentVariable("AuthAction__Domain", Tenant.Domain);
+        using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
+        await using var api = new ApiFactory(Tenant, configureTenant: false);
 
         var options = api.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
 
-        options.Issuer.Should().Be(_tenant.Issuer);
+        options.Issuer.Should().Be(Tenant.Issuer);
     }
 
     /// <summary>Development with no AuthAction domain, so the local tenant runs, plus <paramref name="settings"/>.</summary>

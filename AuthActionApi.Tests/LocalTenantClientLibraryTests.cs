@@ -8,25 +8,8 @@ namespace AuthActionApi.Tests;
 /// Duende.IdentityModel, unmodified, against the local tenant on a real loopback port, doing what a .NET service
 /// calling this API does: discover the tenant, get a client-credentials token, call the API with it.
 /// </summary>
-public sealed class LocalTenantClientLibraryTests
+public sealed class LocalTenantClientLibraryTests : LocalTenantFixture
 {
-    private LocalTenantApi _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _app = await LocalTenantApi.StartAsync();
-        _client = _app.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Test]
     public async Task GetDiscoveryDocument_DefaultPolicyOverLoopbackHttp_FindsTokenEndpointAndBothSecretMethods()
     {
@@ -34,7 +17,7 @@ public sealed class LocalTenantClientLibraryTests
         var discovery = await DiscoverAsync();
 
         // Assert
-        discovery.TokenEndpoint.Should().Be($"{_app.Address}oauth2/m2m/token");
+        discovery.TokenEndpoint.Should().Be($"{App.Address}oauth2/m2m/token");
         discovery.GrantTypesSupported.Should().Equal("client_credentials");
         discovery.TokenEndpointAuthenticationMethodsSupported.Should().BeEquivalentTo("client_secret_basic", "client_secret_post");
         discovery.ScopesSupported.Should().Contain("read:messages");
@@ -47,7 +30,7 @@ public sealed class LocalTenantClientLibraryTests
         var discovery = await DiscoverAsync();
 
         // Act
-        var token = await _client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        var token = await Client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = discovery.TokenEndpoint,
             ClientId = LocalTenantApi.WriterClientId,
@@ -69,7 +52,7 @@ public sealed class LocalTenantClientLibraryTests
         var discovery = await DiscoverAsync();
 
         // Act
-        var token = await _client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        var token = await Client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = discovery.TokenEndpoint,
             ClientId = LocalTenantApi.WriterClientId,
@@ -94,7 +77,7 @@ public sealed class LocalTenantClientLibraryTests
         var discovery = await DiscoverAsync();
 
         // Act
-        var token = await _client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        var token = await Client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = discovery.TokenEndpoint,
             ClientId = LocalTenantApi.ReaderClientId,
@@ -117,7 +100,7 @@ public sealed class LocalTenantClientLibraryTests
         var discovery = await DiscoverAsync();
 
         // Act
-        var token = await _client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        var token = await Client.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = discovery.TokenEndpoint,
             ClientId = LocalTenantApi.ReaderClientId,
@@ -136,9 +119,9 @@ public sealed class LocalTenantClientLibraryTests
     /// <summary>Discovery as user code does it: the tenant's address and Duende's default policy.</summary>
     private async Task<DiscoveryDocumentResponse> DiscoverAsync()
     {
-        var discovery = await _client.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+        var discovery = await Client.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
         {
-            Address = _app.Address.AbsoluteUri,
+            Address = App.Address.AbsoluteUri,
             // Duende's defaults, spelled out: https everywhere except on a loopback address, which the local tenant
             // always is. Issuer, endpoint and key-set validation stay on.
             Policy = new DiscoveryPolicy { RequireHttps = true, AllowHttpOnLoopback = true },
@@ -149,7 +132,7 @@ public sealed class LocalTenantClientLibraryTests
 
     private async Task<HttpResponseMessage> GetAsync(string path, string accessToken)
     {
-        using var api = _app.CreateHttpClient();
+        using var api = App.CreateHttpClient();
         api.SetBearerToken(accessToken);
         return await api.GetAsync(path);
     }

@@ -8,17 +8,9 @@ namespace AuthActionApi.Tests;
 /// The local tenant mints accepted tokens for anyone who knows a dev secret, and Swagger UI hands that secret out:
 /// the app refuses to start in local-tenant mode when it would listen beyond loopback, with one line saying the ways out.
 /// </summary>
-public sealed class LocalTenantLoopbackTests
+public sealed class LocalTenantLoopbackTests : TenantFixture
 {
     private const string WaysOut = "--urls http://localhost:3000";
-
-    private TestTenant _tenant = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
 
     [TestCase("http://0.0.0.0:3000", "http://0.0.0.0:3000")]
     [TestCase("http://+:3000", "http://+:3000")]
@@ -95,12 +87,12 @@ public sealed class LocalTenantLoopbackTests
     public async Task Start_RealTenantOnEveryInterfaceInDevelopment_ServesWithoutTheLocalTenant()
     {
         // Arrange: with AuthAction:Domain set the local tenant is off, and listening anywhere is the operator's call.
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:3000" }, "Development");
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:3000" }, "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
         // Act
-        var response = await client.GetWithTokenAsync("/protected", _tenant.Token().Build());
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
 
         // Assert
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -139,6 +131,6 @@ public sealed class LocalTenantLoopbackTests
             all[key] = value;
         }
 
-        return new ApiFactory(_tenant, all, environment: "Development", configureTenant: false);
+        return new ApiFactory(Tenant, all, environment: "Development", configureTenant: false);
     }
 }

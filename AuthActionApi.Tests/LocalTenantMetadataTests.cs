@@ -10,37 +10,20 @@ namespace AuthActionApi.Tests;
 /// The local tenant describes itself as OpenID Connect Discovery and RFC 8414 say, so a client library pointed at
 /// its address finds the token endpoint, how to authenticate there and what it may ask for.
 /// </summary>
-public sealed class LocalTenantMetadataTests
+public sealed class LocalTenantMetadataTests : LocalTenantFixture
 {
     private const string OpenIdConfiguration = "/.well-known/openid-configuration";
     private const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
-
-    private LocalTenantApi _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _app = await LocalTenantApi.StartAsync();
-        _client = _app.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
 
     [Test]
     public async Task OpenIdConfiguration_Get_HasEveryMemberOpenIdDiscoveryRequires()
     {
         // Act
-        var metadata = await _client.GetFromJsonAsync<JsonElement>(OpenIdConfiguration);
+        var metadata = await Client.GetFromJsonAsync<JsonElement>(OpenIdConfiguration);
 
         // Assert: OpenID Connect Discovery 1.0 §3's REQUIRED members an OP without an authorization endpoint can have.
-        metadata.GetProperty("issuer").GetString().Should().Be(_app.Address.AbsoluteUri);
-        metadata.GetProperty("jwks_uri").GetString().Should().Be($"{_app.Address}.well-known/jwks.json");
+        metadata.GetProperty("issuer").GetString().Should().Be(App.Address.AbsoluteUri);
+        metadata.GetProperty("jwks_uri").GetString().Should().Be($"{App.Address}.well-known/jwks.json");
         Strings(metadata, "response_types_supported").Should().BeEmpty("it has no authorization endpoint, so no response type");
         Strings(metadata, "subject_types_supported").Should().Equal("public");
         Strings(metadata, "id_token_signing_alg_values_supported").Should().Equal("RS256");
@@ -51,10 +34,10 @@ public sealed class LocalTenantMetadataTests
     public async Task Metadata_Get_AdvertisesClientCredentialsWithBasicOrPostAndTheClientsScopes(string path)
     {
         // Act
-        var metadata = await _client.GetFromJsonAsync<JsonElement>(path);
+        var metadata = await Client.GetFromJsonAsync<JsonElement>(path);
 
         // Assert
-        metadata.GetProperty("token_endpoint").GetString().Should().Be($"{_app.Address}oauth2/m2m/token");
+        metadata.GetProperty("token_endpoint").GetString().Should().Be($"{App.Address}oauth2/m2m/token");
         Strings(metadata, "grant_types_supported").Should().Equal("client_credentials");
         Strings(metadata, "token_endpoint_auth_methods_supported").Should().Equal("client_secret_basic", "client_secret_post");
         Strings(metadata, "scopes_supported").Should().Equal("read:messages", "write:messages");
@@ -64,8 +47,8 @@ public sealed class LocalTenantMetadataTests
     public async Task OAuthAuthorizationServer_Get_ServesTheOpenIdConfigurationsMetadata()
     {
         // Act
-        var rfc8414 = await _client.GetAsync(OAuthAuthorizationServer);
-        var openId = await _client.GetStringAsync(OpenIdConfiguration);
+        var rfc8414 = await Client.GetAsync(OAuthAuthorizationServer);
+        var openId = await Client.GetStringAsync(OpenIdConfiguration);
 
         // Assert
         rfc8414.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -77,10 +60,10 @@ public sealed class LocalTenantMetadataTests
     public async Task OAuthAuthorizationServer_Issuer_IsExactlyTheIssuerItsTokensCarry()
     {
         // Arrange
-        var token = new JsonWebToken(await _app.GetTokenAsync());
+        var token = new JsonWebToken(await App.GetTokenAsync());
 
         // Act
-        var metadata = await _client.GetFromJsonAsync<JsonElement>(OAuthAuthorizationServer);
+        var metadata = await Client.GetFromJsonAsync<JsonElement>(OAuthAuthorizationServer);
 
         // Assert: RFC 8414 §3.3 and every client library compare these character for character.
         metadata.GetProperty("issuer").GetString().Should().Be(token.Issuer);

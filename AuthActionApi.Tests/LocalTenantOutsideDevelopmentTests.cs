@@ -5,22 +5,14 @@ using AuthActionApi.Tests.Support;
 namespace AuthActionApi.Tests;
 
 /// <summary>The local tenant hands out tokens to anyone who knows a dev secret: it must never run where it could matter.</summary>
-public sealed class LocalTenantOutsideDevelopmentTests
+public sealed class LocalTenantOutsideDevelopmentTests : TenantFixture
 {
-    private TestTenant _tenant = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
-
     [TestCase("Production")]
     [TestCase("Staging")]
     [TestCase("Development")]
     public async Task TokenEndpoint_WithARealTenantConfigured_IsNotServed(string environment)
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["LocalTenant:Enabled"] = "true" }, environment);
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["LocalTenant:Enabled"] = "true" }, environment);
         using var client = api.CreateClient();
 
         var token = await client.PostAsJsonAsync("/oauth2/m2m/token", new

@@ -8,29 +8,12 @@ using Serilog.Events;
 namespace AuthActionApi.Tests;
 
 /// <summary>The built-in local tenant: a fresh clone gets tokens and calls /protected with no AuthAction account.</summary>
-public sealed class LocalTenantTests
+public sealed class LocalTenantTests : LocalTenantFixture
 {
-    private LocalTenantApi _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _app = await LocalTenantApi.StartAsync();
-        _client = _app.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Test]
     public async Task TokenEndpoint_JsonBody_AnswersInAuthActionShape()
     {
-        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -47,7 +30,7 @@ public sealed class LocalTenantTests
 
         token.Alg.Should().Be("RS256");
         token.Kid.Should().NotBeNullOrEmpty();
-        token.Issuer.Should().Be(_app.Address.AbsoluteUri);
+        token.Issuer.Should().Be(App.Address.AbsoluteUri);
         token.Audiences.Should().Equal(LocalTenantApi.Audience);
         token.Subject.Should().Be("local-reader@clients");
         token.GetPayloadValue<string>("scope").Should().Be("read:messages");
@@ -59,7 +42,7 @@ public sealed class LocalTenantTests
     {
         var token = await GetTokenAsync();
 
-        var response = await _client.GetWithTokenAsync("/protected", token);
+        var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
@@ -68,10 +51,10 @@ public sealed class LocalTenantTests
     [Test]
     public void KeysFetch_AtStartup_WentOverHttpToTheLocalTenantsJwks()
     {
-        var fetched = _app.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Loaded {KeyCount} signing keys", StringComparison.Ordinal));
+        var fetched = App.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Loaded {KeyCount} signing keys", StringComparison.Ordinal));
 
         fetched.Should().NotBeEmpty();
-        fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{_app.Address}.well-known/jwks.json");
+        fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{App.Address}.well-known/jwks.json");
     }
 
     [Test]
@@ -85,16 +68,16 @@ public sealed class LocalTenantTests
             ["grant_type"] = "client_credentials",
         });
 
-        var response = await _client.PostAsync("/oauth/token", form);
+        var response = await Client.PostAsync("/oauth/token", form);
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
 
-        (await _client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Test]
     public async Task TokenEndpoint_WrongSecret_Returns401InvalidClient()
     {
-        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
 
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
         response.WwwAuthenticate().Should().BeNull("the client did not use HTTP Basic, so no Basic challenge (RFC 6749 §5.2)");
@@ -103,7 +86,7 @@ public sealed class LocalTenantTests
     [Test]
     public async Task TokenEndpoint_OtherGrantType_Returns400UnsupportedGrantType()
     {
-        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { grant_type = "password" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { grant_type = "password" });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("unsupported_grant_type");
@@ -112,7 +95,7 @@ public sealed class LocalTenantTests
     [Test]
     public async Task TokenEndpoint_OtherAudience_Returns400InvalidTarget()
     {
-        var response = await _client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
 
         // RFC 8707's answer for a target the server does not know, whether named as resource or as AuthAction's audience.
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
@@ -121,24 +104,24 @@ public sealed class LocalTenantTests
     [Test]
     public void Startup_WithLocalTenant_LogsWhereItIsAndACurlForAToken()
     {
-        var announcement = _app.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+        var announcement = App.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
 
         announcement.Level.Should().Be(LogEventLevel.Warning);
         var curl = (string)((ScalarValue)announcement.Properties["Curl"]).Value!;
-        curl.Should().StartWith($"curl -s -X POST {_app.Address}oauth2/m2m/token")
+        curl.Should().StartWith($"curl -s -X POST {App.Address}oauth2/m2m/token")
             .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApi.Audience);
     }
 
     [Test]
     public void Startup_WithLocalTenant_WarningSaysItServesLoopbackOnly()
     {
-        var announcement = _app.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+        var announcement = App.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
 
         announcement.MessageTemplate.Text.Should().Contain("to this machine only")
             .And.Contain("refuses to start in this mode on an address beyond loopback");
     }
 
-    private Task<string> GetTokenAsync() => _app.GetTokenAsync();
+    private Task<string> GetTokenAsync() => App.GetTokenAsync();
 
     private static ClientCredentials ReaderRequest() =>
         new("local-reader", "local-reader-secret", LocalTenantApi.Audience, "client_credentials");

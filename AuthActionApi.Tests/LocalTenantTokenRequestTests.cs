@@ -12,26 +12,9 @@ namespace AuthActionApi.Tests;
 /// as §2.3.1 encodes it, one way of authenticating per request, the scope it asks for, RFC 8707's <c>resource</c>,
 /// and answers that no cache may keep.
 /// </summary>
-public sealed class LocalTenantTokenRequestTests
+public sealed class LocalTenantTokenRequestTests : LocalTenantFixture
 {
     private const string InvalidClient = "Unknown client or wrong client secret.";
-
-    private LocalTenantApi _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _app = await LocalTenantApi.StartAsync();
-        _client = _app.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
 
     [Test]
     public async Task Token_BasicWithFormEncodedSecretHoldingSpaceAndPlus_IssuesTokenToThatClient()
@@ -40,7 +23,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.WriterClientId, LocalTenantApi.WriterClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(), basic);
+        var response = await Client.PostTokenFormAsync(Grant(), basic);
 
         // Assert
         new JsonWebToken(await response.AccessTokenAsync()).Subject.Should().Be("local-writer@clients");
@@ -53,7 +36,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = BasicUnencoded(LocalTenantApi.WriterClientId, LocalTenantApi.WriterClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(), basic);
+        var response = await Client.PostTokenFormAsync(Grant(), basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);
@@ -67,7 +50,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.ReaderClientId, "wrong");
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(), basic);
+        var response = await Client.PostTokenFormAsync(Grant(), basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);
@@ -82,7 +65,7 @@ public sealed class LocalTenantTokenRequestTests
         request.Headers.TryAddWithoutValidation("Authorization", "Basic not*base64");
 
         // Act
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(
@@ -98,7 +81,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", LocalTenantApi.ReaderClientSecret));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form, basic);
+        var response = await Client.PostTokenFormAsync(form, basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(
@@ -113,7 +96,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.WriterClientId));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form, basic);
+        var response = await Client.PostTokenFormAsync(form, basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(
@@ -127,7 +110,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", LocalTenantApi.ReaderClientSecret), ("scope", "read:messages"), ("scope", "read:messages"));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form);
+        var response = await Client.PostTokenFormAsync(form);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request", "Send each parameter once; only resource may repeat.");
@@ -140,7 +123,7 @@ public sealed class LocalTenantTokenRequestTests
         KeyValuePair<string, string>[] form = [new("client_id", LocalTenantApi.ReaderClientId), new("client_secret", LocalTenantApi.ReaderClientSecret)];
 
         // Act
-        var response = await _client.PostTokenFormAsync(form);
+        var response = await Client.PostTokenFormAsync(form);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request", "grant_type is missing: send grant_type=client_credentials.");
@@ -153,7 +136,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.WriterClientId), ("client_secret", LocalTenantApi.WriterClientSecret));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form);
+        var response = await Client.PostTokenFormAsync(form);
 
         // Assert
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -169,7 +152,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.WriterClientId), ("client_secret", LocalTenantApi.WriterClientSecret), ("scope", "write:messages"));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form);
+        var response = await Client.PostTokenFormAsync(form);
 
         // Assert
         var token = new JsonWebToken(await response.AccessTokenAsync());
@@ -190,7 +173,7 @@ public sealed class LocalTenantTokenRequestTests
         };
 
         // Act
-        var response = await _client.PostAsJsonAsync(TokenPath, request);
+        var response = await Client.PostAsJsonAsync(TokenPath, request);
 
         // Assert
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -205,7 +188,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(("scope", "read:messages write:messages")), basic);
+        var response = await Client.PostTokenFormAsync(Grant(("scope", "read:messages write:messages")), basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_scope", "The requested scope is not granted to this client.");
@@ -218,7 +201,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(("resource", "https://another.api")), basic);
+        var response = await Client.PostTokenFormAsync(Grant(("resource", "https://another.api")), basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
@@ -232,7 +215,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("audience", LocalTenantApi.Audience), ("resource", "https://another.api"));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form, basic);
+        var response = await Client.PostTokenFormAsync(form, basic);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
@@ -245,7 +228,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(("resource", LocalTenantApi.Audience)), basic);
+        var response = await Client.PostTokenFormAsync(Grant(("resource", LocalTenantApi.Audience)), basic);
 
         // Assert
         new JsonWebToken(await response.AccessTokenAsync()).Audiences.Should().Equal(LocalTenantApi.Audience);
@@ -258,7 +241,7 @@ public sealed class LocalTenantTokenRequestTests
         var basic = Basic(LocalTenantApi.ReaderClientId, LocalTenantApi.ReaderClientSecret);
 
         // Act
-        var response = await _client.PostTokenFormAsync(Grant(), basic);
+        var response = await Client.PostTokenFormAsync(Grant(), basic);
 
         // Assert
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -273,7 +256,7 @@ public sealed class LocalTenantTokenRequestTests
         var form = Grant(("client_id", LocalTenantApi.ReaderClientId), ("client_secret", "wrong"));
 
         // Act
-        var response = await _client.PostTokenFormAsync(form);
+        var response = await Client.PostTokenFormAsync(form);
 
         // Assert
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", InvalidClient);

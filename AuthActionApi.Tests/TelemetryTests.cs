@@ -13,40 +13,32 @@ namespace AuthActionApi.Tests;
 /// cache), the JWKS fetch as a client span under the request that waited for it, and the Prometheus endpoint. An
 /// in-memory exporter is added as a user adds an exporter of their own: <c>AddOpenTelemetry().WithMetrics(...)</c>.
 /// </summary>
-public sealed class TelemetryTests
+public sealed class TelemetryTests : TenantFixture
 {
-    private TestTenant _tenant = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTenantAsync() => _tenant = await TestTenant.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopTenantAsync() => await _tenant.DisposeAsync();
-
     [Test]
     public async Task Metrics_AfterValidRefusedAndRotatedCalls_HoldEveryInstrumentWithItsTags()
     {
         var metrics = new List<Metric>();
-        await using var api = new ApiFactory(_tenant, services: services =>
+        await using var api = new ApiFactory(Tenant, services: services =>
             services.AddOpenTelemetry().WithMetrics(meters => meters.AddInMemoryExporter(metrics)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         using var impostor = new TestSigningKey();
-        var valid = _tenant.Token().Unique().Build();
+        var valid = Tenant.Token().Unique().Build();
 
         (await client.GetWithTokenAsync("/protected", valid)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetWithTokenAsync("/protected", valid)).StatusCode.Should().Be(HttpStatusCode.OK);
         // Before the made-up kid below, whose fruitless fetch holds the next unknown-kid fetch back for a while.
-        var rotated = _tenant.RotateKey();
-        (await client.GetWithTokenAsync("/protected", _tenant.Token().SignedWith(rotated).Build())).StatusCode.Should().Be(HttpStatusCode.OK);
+        var rotated = Tenant.RotateKey();
+        (await client.GetWithTokenAsync("/protected", Tenant.Token().SignedWith(rotated).Build())).StatusCode.Should().Be(HttpStatusCode.OK);
         var refusals = new Dictionary<string, string?>
         {
-            [Refusal.Expired] = _tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build(),
-            [Refusal.InvalidAudience] = _tenant.Token().Audience("https://another.api").Build(),
-            [Refusal.InvalidIssuer] = _tenant.Token().Issuer("https://evil.example/").Build(),
-            [Refusal.InvalidSignature] = _tenant.Token().SignedWith(impostor, useItsKid: false).Build(),
-            [Refusal.UnknownSigningKey] = _tenant.Token().Header("kid", "made-up").Build(),
-            [Refusal.UnsupportedAlgorithm] = _tenant.Token().Header("alg", "RS384").Build(),
+            [Refusal.Expired] = Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build(),
+            [Refusal.InvalidAudience] = Tenant.Token().Audience("https://another.api").Build(),
+            [Refusal.InvalidIssuer] = Tenant.Token().Issuer("https://evil.example/").Build(),
+            [Refusal.InvalidSignature] = Tenant.Token().SignedWith(impostor, useItsKid: false).Build(),
+            [Refusal.UnknownSigningKey] = Tenant.Token().Header("kid", "made-up").Build(),
+            [Refusal.UnsupportedAlgorithm] = Tenant.Token().Header("alg", "RS384").Build(),
             [Refusal.Malformed] = "not-a-token",
             ["No access token"] = null,
         };
@@ -55,7 +47,7 @@ public sealed class TelemetryTests
             ((int)(await client.GetWithTokenAsync("/protected", token)).StatusCode).Should().Be(401);
         }
 
-        (await client.GetWithTokenAsync("/protected/scoped", _tenant.Token().Scope("").Build())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetWithTokenAsync("/protected/scoped", Tenant.Token().Scope("").Build())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         api.Services.GetRequiredService<MeterProvider>().ForceFlush().Should().BeTrue();
 
         var refused = Points(metrics, "authaction.tokens.refused");
@@ -75,12 +67,12 @@ public sealed class TelemetryTests
     public async Task Traces_RequestWithANewlyRotatedKid_HoldTheJwksFetchAsAChildClientSpanWithoutTheToken()
     {
         var spans = new List<Activity>();
-        await using var api = new ApiFactory(_tenant, services: services =>
+        await using var api = new ApiFactory(Tenant, services: services =>
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
-        var rotated = _tenant.RotateKey();
-        var token = _tenant.Token().SignedWith(rotated).Build();
+        var rotated = Tenant.RotateKey();
+        var token = Tenant.Token().SignedWith(rotated).Build();
 
         (await client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         api.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
@@ -96,7 +88,7 @@ public sealed class TelemetryTests
     [Test]
     public async Task GetMetrics_PrometheusEndpointOn_ServesTheTextFormat()
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         (await client.GetWithTokenAsync("/protected", "not-a-token")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -118,7 +110,7 @@ public sealed class TelemetryTests
     [Test]
     public async Task GetMetrics_PrometheusEndpointOffByDefault_Returns404()
     {
-        await using var api = new ApiFactory(_tenant);
+        await using var api = new ApiFactory(Tenant);
         using var client = api.CreateClient();
 
         var response = await client.GetAsync("/metrics");
@@ -129,7 +121,7 @@ public sealed class TelemetryTests
     [Test]
     public async Task Start_WithNowhereToExport_RunsNoOpenTelemetryProvider()
     {
-        await using var api = new ApiFactory(_tenant);
+        await using var api = new ApiFactory(Tenant);
 
         var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
 
@@ -140,7 +132,7 @@ public sealed class TelemetryTests
     public async Task Start_WithAnOtlpEndpoint_RunsBothProviders()
     {
         // Nothing listens on port 9: the exporter's failures stay inside the SDK, and this test sends nothing anyway.
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
 
         var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
 
@@ -151,7 +143,7 @@ public sealed class TelemetryTests
     [Test]
     public async Task Start_PrometheusEndpointNotABoolean_FailsNamingTheSetting()
     {
-        await using var api = new ApiFactory(_tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "yes" });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "yes" });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().StartWith("Telemetry:PrometheusEndpoint must be true or false, not \"yes\"");
     }
