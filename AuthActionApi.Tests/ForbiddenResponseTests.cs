@@ -10,33 +10,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthActionApi.Tests;
 
 /// <summary>
-/// The app's authorization result handler on refusals the HTTP routes cannot produce yet: a 403 for a reason other
-/// than a scope, and a 403 for a client that accepts no JSON.
+/// The app's authorization result handler called directly, on the refusals it shapes: a 403 for a reason other than a
+/// scope (over HTTP in AuthorizationExtensionPointTests), and a 403 for a client that accepts no JSON.
 /// </summary>
-public sealed class ForbiddenResponseTests
+public sealed class ForbiddenResponseTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _ = _api.Services;
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
     [Test]
     public async Task HandleAsync_ForbiddenForAnotherReason_Writes403ProblemWithoutScopeChallenge()
     {
-        await using var scope = _api.Services.CreateAsyncScope();
+        await using var scope = Api.Services.CreateAsyncScope();
         var context = Request(scope.ServiceProvider);
         var policy = new AuthorizationPolicyBuilder().RequireClaim("roles", "admin").Build();
 
@@ -55,7 +37,7 @@ public sealed class ForbiddenResponseTests
     [Test]
     public async Task HandleAsync_MissingScopeForClientAcceptingNoJson_Writes403ChallengeWithoutBody()
     {
-        await using var scope = _api.Services.CreateAsyncScope();
+        await using var scope = Api.Services.CreateAsyncScope();
         var context = Request(scope.ServiceProvider);
         context.Request.Headers.Accept = "text/html";
         var requirement = new ScopeRequirement([Scopes.ReadMessages]);
@@ -68,7 +50,7 @@ public sealed class ForbiddenResponseTests
         context.Response.Body.Length.Should().Be(0);
     }
 
-    private IAuthorizationMiddlewareResultHandler Handler => _api.Services.GetRequiredService<IAuthorizationMiddlewareResultHandler>();
+    private IAuthorizationMiddlewareResultHandler Handler => Api.Services.GetRequiredService<IAuthorizationMiddlewareResultHandler>();
 
     private static DefaultHttpContext Request(IServiceProvider services)
     {

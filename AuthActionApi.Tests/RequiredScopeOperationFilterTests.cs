@@ -10,26 +10,12 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace AuthActionApi.Tests;
 
 /// <summary>The Swagger operation filter applied to the app's own API descriptions, as Swashbuckle would apply it.</summary>
-public sealed class RequiredScopeOperationFilterTests
+public sealed class RequiredScopeOperationFilterTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
     private IReadOnlyList<ApiDescription> _descriptions = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _descriptions = [.. _api.Services.GetRequiredService<IApiDescriptionGroupCollectionProvider>().ApiDescriptionGroups.Items.SelectMany(g => g.Items)];
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
+    public void ReadApiDescriptions() => _descriptions = [.. Api.Services.GetRequiredService<IApiDescriptionGroupCollectionProvider>().ApiDescriptionGroups.Items.SelectMany(g => g.Items)];
 
     [Test]
     public void Apply_ScopedAction_DescribesRequiredScope()

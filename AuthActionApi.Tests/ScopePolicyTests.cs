@@ -10,26 +10,12 @@ namespace AuthActionApi.Tests;
 /// The scope rules without HTTP: the app's own <see cref="IAuthorizationService"/> judging hand-built principals
 /// shaped as JwtBearer shapes them (a space-separated <c>scope</c> string is one claim, a JSON array one claim per element).
 /// </summary>
-public sealed class ScopePolicyTests
+public sealed class ScopePolicyTests : ApiFixture
 {
-    private TestTenant _tenant = null!;
-    private ApiFactory _api = null!;
     private IAuthorizationService _authorization = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _tenant = await TestTenant.StartAsync();
-        _api = new ApiFactory(_tenant);
-        _authorization = _api.Services.GetRequiredService<IAuthorizationService>();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
+    public void ResolveAuthorizationService() => _authorization = Api.Services.GetRequiredService<IAuthorizationService>();
 
     [TestCase("read:messages")]
     [TestCase("read:messages write:messages")]
