@@ -29,18 +29,6 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d -t authactionapi-rolling.XXXXXX)
 pids=()
 
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # A PID reaped by wait may be reused by anyone's next process: it leaves the list the clean-up kills.
 forget_pid() {
   local pid kept=()
@@ -52,6 +40,8 @@ forget_pid() {
 
 started_at=$(date +%s%N)
 log() { printf '[rolling %6.1fs] %s\n' "$(( ($(date +%s%N) - started_at) / 1000000 ))e-3" "$*" >&2; }
+# cleanup (on exit), free_port, wait_for_200, publish_app, start_tenant: shared with the benchmark.
+source "$repo/bench/loopback.sh"
 
 missing=()
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
@@ -67,52 +57,9 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-log "publishing Release"
-dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release -o "$work/app" --nologo -v quiet >"$work/publish.log" 2>&1 \
-  || { cat "$work/publish.log" >&2; exit 1; }
+publish_app
 
-# A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
-free_port() {
-  local port tries=0
-  while (( tries++ < 100 )); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  log "no free port found"
-  exit 1
-}
-
-# Waits (at most $2 seconds) until $1 answers 200.
-wait_for_200() {
-  local url=$1 deadline=$(( $(date +%s) + $2 ))
-  until [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" || true) == 200 ]]; do
-    if (( $(date +%s) > deadline )); then
-      log "no 200 from $url"
-      return 1
-    fi
-    sleep 0.05
-  done
-}
-
-tenant_port=$(free_port)
-tenant="http://127.0.0.1:$tenant_port"
-log "starting the tenant (local tenant, Development) on $tenant"
-(
-  cd "$work/app"
-  ASPNETCORE_ENVIRONMENT=Development LocalTenant__Address="$tenant" \
-    exec dotnet AuthActionApi.dll --urls "$tenant"
-) >"$work/tenant.log" 2>&1 &
-pids+=($!)
-wait_for_200 "$tenant/.well-known/jwks.json" 60 || { cat "$work/tenant.log" >&2; exit 1; }
-
-audience=https://authactionapi.local/api
-token=$(curl -s -X POST "$tenant/oauth2/m2m/token" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"local-reader\",\"client_secret\":\"local-reader-secret\",\"audience\":\"$audience\",\"grant_type\":\"client_credentials\"}" \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-[[ $token == *.*.* ]] || { log "the tenant issued no token"; exit 1; }
+start_tenant
 
 ports=()
 instance_pids=()

@@ -1,0 +1,69 @@
+# Shared by bench/run.sh and deploy/rolling-restart.sh, and sourced by them: the processes they start on 127.0.0.1,
+# a tenant among them, and the clean-up that ends only those. The caller sets `repo`, `work`, `pids=()` and a `log`
+# function first.
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
+free_port() {
+  local port tries=0
+  while (( tries++ < 100 )); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  log "no free port found"
+  exit 1
+}
+
+# Waits (at most $2 seconds) until $1 answers 200; further arguments go to curl.
+wait_for_200() {
+  local url=$1 deadline=$(( $(date +%s) + $2 ))
+  shift 2
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "$@" "$url" || true) == 200 ]]; do
+    if (( $(date +%s) > deadline )); then
+      log "no 200 from $url"
+      return 1
+    fi
+    sleep 0.01
+  done
+}
+
+# The API published Release into $work/app.
+publish_app() {
+  log "publishing Release"
+  dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release -o "$work/app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+}
+
+# The tenant: a second copy of the app in Development, whose local tenant serves the JWKS and issues tokens. Sets
+# `tenant` (its address), `audience` and `token` (a local-reader token for that audience).
+start_tenant() {
+  tenant="http://127.0.0.1:$(free_port)"
+  log "starting the tenant (local tenant, Development) on $tenant"
+  (
+    cd "$work/app"
+    ASPNETCORE_ENVIRONMENT=Development LocalTenant__Address="$tenant" \
+      exec dotnet AuthActionApi.dll --urls "$tenant"
+  ) >"$work/tenant.log" 2>&1 &
+  pids+=($!)
+  wait_for_200 "$tenant/.well-known/jwks.json" 60 || { cat "$work/tenant.log" >&2; exit 1; }
+
+  audience=https://authactionapi.local/api
+  token=$(curl -s -X POST "$tenant/oauth2/m2m/token" -H 'Content-Type: application/json' \
+    -d "{\"client_id\":\"local-reader\",\"client_secret\":\"local-reader-secret\",\"audience\":\"$audience\",\"grant_type\":\"client_credentials\"}" \
+    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  [[ $token == *.*.* ]] || { log "the tenant issued no token"; exit 1; }
+}
