@@ -329,6 +329,37 @@ public sealed class ConfigurationTests : TenantFixture
         token.Subject.Should().Be("local-reader@clients");
     }
 
+    [TestCase("RefusalLog:Interval", "abc", "RefusalLog:Interval must be a time span ([d.]hh:mm:ss), not \"abc\"")]
+    [TestCase("RefusalLog:LinesPerInterval", "0", "RefusalLog:LinesPerInterval must be between 1 and 10000")]
+    [TestCase("Telemetry:PrometheusEndpoint", "maybe", "Telemetry:PrometheusEndpoint must be true or false, not \"maybe\"")]
+    [TestCase("Shutdown:DrainDelay", "10s", "Shutdown:DrainDelay must be a time span ([d.]hh:mm:ss), not \"10s\"")]
+    public async Task Start_BadSettingReadWhileThePipelineIsBuilt_FailsWithOneLine(string key, string value, string problem)
+    {
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
+
+        api.StartupFailures().Should().ContainSingle().Which.Should().StartWith(problem);
+    }
+
+    [Test]
+    public async Task Run_BadSettingsOfEverySection_ExitsWith78AndOneLineEach()
+    {
+        var (exitCode, output) = await AppProcess.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["AuthAction__Domain"] = Tenant.Domain,
+                ["AuthAction__Audience"] = Tenant.Audience,
+                ["RefusalLog__Interval"] = "abc",
+                ["Telemetry__PrometheusEndpoint"] = "maybe",
+                ["Shutdown__DrainDelay"] = "10s",
+            },
+            TimeSpan.FromSeconds(60));
+
+        exitCode.Should().Be(78);
+        output.Split('\n').Count(l => l.Contains("Cannot start:", StringComparison.Ordinal)).Should().Be(3);
+        output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
+    }
+
     [Test]
     public async Task Run_WithoutDomain_ExitsWithOneLinePerProblemAndNoStackTrace()
     {

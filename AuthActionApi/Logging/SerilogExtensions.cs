@@ -62,14 +62,15 @@ public static class SerilogExtensions
             // This app's logger, contextualised once. Left unset, the middleware derives a new logger from the
             // static Log.Logger on every request, and a second app in the same process would log through the first.
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            var throttle = app.Services.GetRequiredService<LogThrottle>();
+            // Resolved on first use: the pipeline is built before RunApiAsync checks the settings the throttle reads.
+            var throttle = new Lazy<LogThrottle>(app.Services.GetRequiredService<LogThrottle>);
             options.GetLevel = (http, _, exception) =>
                 exception is not null ? LogEventLevel.Error
                 : http.Response.StatusCode < 400 ? LogEventLevel.Debug
                 // Probes poll every few seconds; an unready instance already logs why at Error from the key source.
                 : IsQuiet(http.Request.Path, quietPaths) ? LogEventLevel.Debug
                 : RefusalLog.WasWritten(http) ? LogEventLevel.Debug
-                : !throttle.ShouldWrite(StatusReason(http.Response.StatusCode)) ? LogEventLevel.Debug
+                : !throttle.Value.ShouldWrite(StatusReason(http.Response.StatusCode)) ? LogEventLevel.Debug
                 : http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information;
         });
