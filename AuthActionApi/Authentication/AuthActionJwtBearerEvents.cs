@@ -112,10 +112,11 @@ internal sealed partial class AuthActionJwtBearerEvents(
     /// </summary>
     private void Answer(MessageReceivedContext context, TokenValidatedContext validated, string token)
     {
+        // Already cached: only the claims log, by the same rule a full validation follows.
+        Accepted(validated, snapshot: null);
         switch (validated.Result)
         {
             case null:
-                LogClaims(validated);
                 if (context.Options.SaveToken)
                 {
                     validated.Properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
@@ -126,7 +127,6 @@ internal sealed partial class AuthActionJwtBearerEvents(
                 context.Success();
                 break;
             case { Succeeded: true } result:
-                LogClaims(validated);
                 context.Principal = result.Principal;
                 context.Properties = result.Properties!;
                 context.Success();
@@ -161,6 +161,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
         Accepted(context, snapshot);
     }
 
+    /// <summary>Once <c>OnTokenValidated</c> has not refused the token: the snapshot into the cache (if any), the claims into the log.</summary>
     private void Accepted(TokenValidatedContext context, ValidatedTokenCache.Entry? snapshot)
     {
         if (context.Result is { Succeeded: false })
