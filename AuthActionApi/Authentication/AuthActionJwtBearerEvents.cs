@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
-using AuthActionApi.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
@@ -34,8 +33,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
     IProblemDetailsService problemDetails,
     IOptions<AuthActionOptions> options,
     ValidatedTokenCache cache,
-    LogThrottle throttle,
-    RefusalMetrics metrics) : JwtBearerEvents
+    RefusalLog refusals) : JwtBearerEvents
 {
     /// <summary>The log category of the validated-claims event: visible by default in Development, quiet in Production.</summary>
     public const string ClaimsLogCategory = "AuthActionApi.TokenClaims";
@@ -203,13 +201,11 @@ internal sealed partial class AuthActionJwtBearerEvents(
 
         if (failure is SigningKeysUnavailableException)
         {
-            metrics.Refused(KeysUnavailableReason);
-            if (logger.IsEnabled(LogLevel.Warning) && throttle.ShouldWrite(KeysUnavailableReason))
+            if (refusals.Record(http, KeysUnavailableReason, logger, LogLevel.Warning))
             {
                 Log.KeysUnavailable(logger, http.Request.Method, http.Request.Path.Value, traceId);
             }
 
-            RefusalLog.MarkWritten(http);
             var retryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.Jwks.RetryDelay.TotalSeconds));
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -222,7 +218,6 @@ internal sealed partial class AuthActionJwtBearerEvents(
         if (failure is null)
         {
             // RFC 6750 3.1: a request without credentials gets no error code.
-            metrics.Refused(TokenRejection.Missing);
             LogRefusal(http, TokenRejection.Missing, failure: null, traceId);
             http.Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
             await WriteProblemAsync(http, "Unauthorized", "This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
@@ -230,7 +225,6 @@ internal sealed partial class AuthActionJwtBearerEvents(
         }
 
         var description = TokenRejection.Describe(failure);
-        metrics.Refused(description);
         LogRefusal(http, description, failure, traceId);
         http.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
         await WriteProblemAsync(http, "Invalid access token", description + ".");
@@ -242,8 +236,7 @@ internal sealed partial class AuthActionJwtBearerEvents(
     /// </summary>
     private void LogRefusal(HttpContext http, string description, Exception? failure, string traceId)
     {
-        RefusalLog.MarkWritten(http);
-        if (!logger.IsEnabled(LogLevel.Information) || !throttle.ShouldWrite(description))
+        if (!refusals.Record(http, description, logger, LogLevel.Information))
         {
             return;
         }

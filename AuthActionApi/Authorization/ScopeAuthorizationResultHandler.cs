@@ -1,6 +1,5 @@
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
-using AuthActionApi.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
@@ -16,8 +15,7 @@ namespace AuthActionApi.Authorization;
 internal sealed partial class ScopeAuthorizationResultHandler(
     IProblemDetailsService problemDetails,
     ILogger<ScopeAuthorizationResultHandler> logger,
-    LogThrottle throttle,
-    RefusalMetrics metrics) : IAuthorizationMiddlewareResultHandler
+    RefusalLog refusals) : IAuthorizationMiddlewareResultHandler
 {
     private const string InsufficientScopeReason = "insufficient_scope";
 
@@ -49,9 +47,7 @@ internal sealed partial class ScopeAuthorizationResultHandler(
         var granted = ScopeClaims.GrantedTo(context.User);
         string[] required = [.. policy.Requirements.OfType<ScopeRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal)];
         string[] missing = [.. failed.SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).Where(s => !granted.Contains(s))];
-        metrics.Refused(InsufficientScopeReason);
-        RefusalLog.MarkWritten(context);
-        if (logger.IsEnabled(LogLevel.Information) && throttle.ShouldWrite(InsufficientScopeReason))
+        if (refusals.Record(context, InsufficientScopeReason, logger, LogLevel.Information))
         {
             Log.InsufficientScope(logger, context.Request.Method, context.Request.Path.Value, context.User.FindFirst("sub")?.Value, missing, traceId);
         }

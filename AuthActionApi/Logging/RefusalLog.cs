@@ -1,14 +1,26 @@
+using AuthActionApi.Telemetry;
+
 namespace AuthActionApi.Logging;
 
 /// <summary>
-/// Marks a response whose refusal (401, 403, 503) was already logged, or deliberately left out by
-/// <see cref="LogThrottle"/>, by the code that refused it, so the request log does not write a second line for it.
+/// What every refusal the app answers itself (401, 403 <c>insufficient_scope</c>, 503 for keys not yet loaded) does
+/// besides answering: it is counted by reason (<see cref="RefusalMetrics"/>), its response is marked so the request
+/// log does not write a second line for it, and its own line is written only within <see cref="LogThrottle"/>'s
+/// budget for that reason.
 /// </summary>
-internal static class RefusalLog
+internal sealed class RefusalLog(LogThrottle throttle, RefusalMetrics metrics)
 {
     private static readonly object s_written = new();
 
-    public static void MarkWritten(HttpContext context) => context.Items[s_written] = true;
+    /// <summary>Counts and marks the refusal; true when its line may be written at <paramref name="level"/> now.</summary>
+    public bool Record(HttpContext context, string reason, ILogger logger, LogLevel level)
+    {
+        metrics.Refused(reason);
+        context.Items[s_written] = true;
+        // The level first: a line that would not be written must not spend the reason's budget.
+        return logger.IsEnabled(level) && throttle.ShouldWrite(reason);
+    }
 
+    /// <summary>Whether the code that refused this response has logged it, or deliberately left its line out.</summary>
     public static bool WasWritten(HttpContext context) => context.Items.ContainsKey(s_written);
 }

@@ -32,6 +32,7 @@ public static class SerilogExtensions
         builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
         builder.Services.AddSingleton<LogThrottle>();
+        builder.Services.AddSingleton<RefusalLog>();
         return builder;
     }
 
