@@ -9,7 +9,7 @@ builder.AddScopeAuthorization();
 builder.AddApiControllers();
 builder.AddApiHealthChecks();
 builder.AddApiDocumentation();
-builder.AddApiTelemetry();
+builder.AddApiTelemetry(untracedPaths: HealthCheckExtensions.Root);
 
 var app = builder.Build();
 

@@ -24,7 +24,9 @@ public static class TelemetryExtensions
     /// of your own is added the SDK's way, <c>services.AddOpenTelemetry().WithMetrics(m => m.AddXxxExporter())</c>,
     /// and gets everything configured here.
     /// </summary>
-    public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
+    /// <param name="builder">The app's builder.</param>
+    /// <param name="untracedPaths">Paths polled by machines (health probes), whose requests are not traced.</param>
+    public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder, params PathString[] untracedPaths)
     {
         var services = builder.Services;
         services.AddOptions<TelemetryOptions>().BindCheckedConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
@@ -42,7 +44,7 @@ public static class TelemetryExtensions
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
             .SetResourceBuilder(resource)
             // Probes poll every few seconds and say nothing a trace would add.
-            .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments(HealthCheckExtensions.Root))
+            .AddAspNetCoreInstrumentation(options => options.Filter = http => !untracedPaths.Any(path => http.Request.Path.StartsWithSegments(path)))
             .AddHttpClientInstrumentation());
 
         // Where it goes: only these switch the SDK on.
