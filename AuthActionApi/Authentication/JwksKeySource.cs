@@ -43,6 +43,12 @@ internal sealed partial class JwksKeySource(
     private Task? _inFlight;
     private long _unknownKeyCooldownUntil;
 
+    /// <summary>
+    /// The timestamp before which <see cref="TryTakeUnknownKeyBudget"/> is known to refuse, set when it refuses: a
+    /// flood of made-up <c>kid</c>s is then answered without taking the lock every other caller needs.
+    /// </summary>
+    private long _unknownKeyFetchesDeniedUntil;
+
     /// <summary>Raised after a fetch replaced the key set, with the <c>kid</c>s that are gone.</summary>
     public event Action<IReadOnlyCollection<string>>? KeysRemoved;
 
@@ -86,6 +92,15 @@ internal sealed partial class JwksKeySource(
     /// </summary>
     public async ValueTask<SigningKeySet?> RefreshForUnknownKeyAsync(SigningKeySet? seen, CancellationToken cancellationToken)
     {
+        // What the locked path below would answer, read without the lock: no newer set, no fetch to join, no budget.
+        if (ReferenceEquals(_current, seen)
+            && Volatile.Read(ref _inFlight) is null
+            && time.GetTimestamp() < Volatile.Read(ref _unknownKeyFetchesDeniedUntil))
+        {
+            Log.UnknownKeyFetchDenied(logger);
+            return seen;
+        }
+
         Task fetch;
         lock (_gate)
         {
@@ -132,22 +147,26 @@ internal sealed partial class JwksKeySource(
         return _inFlight;
     }
 
+    /// <summary>Takes one unknown-kid fetch from the budget, or records until when there is none. Called under the lock.</summary>
     private bool TryTakeUnknownKeyBudget()
     {
         var now = time.GetTimestamp();
         if (now < _unknownKeyCooldownUntil)
         {
+            Volatile.Write(ref _unknownKeyFetchesDeniedUntil, _unknownKeyCooldownUntil);
             return false;
         }
 
-        var windowStart = now - time.TimestampFrequency * 60;
-        while (_unknownKeyFetches.TryPeek(out var oldest) && oldest <= windowStart)
+        var window = time.TimestampFrequency * 60;
+        while (_unknownKeyFetches.TryPeek(out var oldest) && oldest <= now - window)
         {
             _unknownKeyFetches.Dequeue();
         }
 
         if (_unknownKeyFetches.Count >= options.Value.Jwks.RefreshesPerMinute)
         {
+            // The oldest fetch leaves the window first, and with it one unit of budget.
+            Volatile.Write(ref _unknownKeyFetchesDeniedUntil, _unknownKeyFetches.Peek() + window);
             return false;
         }
 
