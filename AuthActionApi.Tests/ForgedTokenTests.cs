@@ -272,6 +272,34 @@ public sealed class ForgedTokenTests : ApiFixture
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
     }
 
+    [Test]
+    public async Task GetProtected_UnknownKidOverAPayloadThatIsNotJson_Returns401UnknownSigningKey()
+    {
+        // The header is read first: a kid that names no published key refuses the token before its payload is decoded.
+        var header = Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"JWT","kid":"made-up"}""");
+        var token = header + "." + Base64UrlEncoder.Encode("not json at all") + "." + RandomSegment(256);
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+    }
+
+    [TestCase("""{"alg":"HS256","kid":"made-up"}""", Refusal.UnsupportedAlgorithm)]
+    [TestCase("""{"kid":"made-up"}""", Refusal.UnsupportedAlgorithm)]
+    [TestCase("""{"alg":"RS256","kid":"made-up","jku":"https://attacker.example/jwks.json"}""", Refusal.UnsupportedHeader)]
+    [TestCase("""{"alg":"RS256","kid":"made-up","crit":["exp"]}""", Refusal.UnsupportedHeader)]
+    [TestCase("""{"alg":"RS256","kid":"made-up",""", Refusal.Malformed)]
+    public async Task GetProtected_UnknownKidInAHeaderThatFailsAnotherCheck_IsRefusedForThatCheck(string header, string reason)
+    {
+        // Only a header that passes every other check is refused for its kid: the rest keep the reason a full parse gives.
+        var payload = Tenant.Token().Build().Split('.')[1];
+        var token = Base64UrlEncoder.Encode(header) + "." + payload + "." + RandomSegment(256);
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(reason);
+    }
+
     [TestCase("[\"exp\"]")]
     [TestCase("\"exp\"")]
     public async Task GetProtected_CritHeader_Returns401UnsupportedHeader(string crit)

@@ -10,8 +10,9 @@ namespace AuthActionApi.Authentication;
 /// <c>OnTokenValidated</c>, which runs for both). It refuses what AuthAction never issues before any cryptography
 /// runs (another algorithm, key-carrying or critical headers, encrypted tokens, dates that are not JSON numbers),
 /// makes sure the token's <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key,
-/// within the budget), and then lets <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and
-/// lifetime against the parameters built by <see cref="AuthActionJwtBearerSetup"/>.
+/// within the budget; a header naming no such key is refused before the payload is even decoded), and then lets
+/// <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime against the parameters built by
+/// <see cref="AuthActionJwtBearerSetup"/>.
 /// </summary>
 internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
 {
@@ -45,6 +46,13 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
                 return Fail(new SecurityTokenMalformedException("The token is not a well-formed JWS compact serialization."));
             case Shape.Encrypted:
                 return Fail(new SecurityTokenMalformedException("The token is encrypted (JWE); AuthAction access tokens are signed JWTs."));
+        }
+
+        // A header naming no published key (the cheapest forgery, and a flood's favourite) is refused before the
+        // payload is decoded. Any other header, and a key that is known, go on to the full parse and its checks.
+        if (SigningKeyId.Read(token, s_refusedHeaders) is { } kid && !await IsPublishedAsync(kid))
+        {
+            return UnknownKey();
         }
 
         JsonWebToken jwt;
@@ -85,24 +93,35 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
             return Fail(new SecurityTokenSignatureKeyNotFoundException("The token has no 'kid' header."));
         }
 
-        var keySet = keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None);
-        if (keySet is null)
+        if ((keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None)) is null)
         {
             return Fail(new SigningKeysUnavailableException("No signing key has been loaded from the tenant yet."));
         }
 
-        if (!keySet.TryGetKey(jwt.Kid, out _))
+        if (!await IsPublishedAsync(jwt.Kid))
         {
-            keySet = await keys.RefreshForUnknownKeyAsync(keySet, CancellationToken.None);
-            if (keySet is null || !keySet.TryGetKey(jwt.Kid, out _))
-            {
-                return Fail(new SecurityTokenSignatureKeyNotFoundException("The token's 'kid' names no key the tenant publishes."));
-            }
+            return UnknownKey();
         }
 
         // The parameters resolve the key by kid from the current set (ResolveSigningKey), so a key removed
         // between here and the signature check fails as an unknown key rather than validating.
         return await _inner.ValidateTokenAsync(jwt, validationParameters);
+    }
+
+    /// <summary>
+    /// Whether the tenant publishes <paramref name="kid"/>, fetching the JWKS once more for a newly rotated key if the
+    /// budget allows. With no key loaded yet it answers true: the caller then answers 503, not an unknown key.
+    /// </summary>
+    private async ValueTask<bool> IsPublishedAsync(string kid)
+    {
+        var keySet = keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None);
+        if (keySet is null || keySet.TryGetKey(kid, out _))
+        {
+            return true;
+        }
+
+        keySet = await keys.RefreshForUnknownKeyAsync(keySet, CancellationToken.None);
+        return keySet is null || keySet.TryGetKey(kid, out _);
     }
 
     /// <summary>The <see cref="TokenValidationParameters.IssuerSigningKeyResolver"/>: the one published key the token's kid names, or none.</summary>
@@ -127,6 +146,9 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
             _ => Shape.Malformed,
         };
     }
+
+    private static TokenValidationResult UnknownKey() =>
+        Fail(new SecurityTokenSignatureKeyNotFoundException("The token's 'kid' names no key the tenant publishes."));
 
     private static TokenValidationResult Fail(Exception exception) => new() { IsValid = false, Exception = exception };
 
