@@ -18,6 +18,7 @@ public sealed class OtlpExportTests : TenantFixture
 {
     private const string NoToken = "No access token";
     private const int ProtectedCalls = 6;
+    private const string ServiceName = "orders-api-under-test";
 
     private readonly List<string> _tokens = [];
     private OtlpReceiver _backend = null!;
@@ -37,6 +38,7 @@ public sealed class OtlpExportTests : TenantFixture
                 ["AuthAction__Audience"] = Tenant.Audience,
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _backend.Endpoint,
                 ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_SERVICE_NAME"] = ServiceName,
                 // Every half second instead of every minute (metrics) and every five seconds (spans).
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
@@ -95,6 +97,16 @@ public sealed class OtlpExportTests : TenantFixture
         var received = _backend.Exports.Select(e => $"{e.Path} {e.ContentType}").Distinct();
 
         received.Should().BeEquivalentTo(["/v1/metrics application/x-protobuf", "/v1/traces application/x-protobuf"]);
+    }
+
+    [Test]
+    public async Task Export_OtelServiceName_NamesTheServiceOfEveryExport()
+    {
+        await Eventually.UntilAsync(() => _backend.Metrics.Count > 0 && _backend.Spans.Count > 0, "metrics and spans arrive");
+
+        var serviceNames = _backend.Exports.SelectMany(e => e.Resources()).Select(resource => resource.GetValueOrDefault("service.name")).Distinct();
+
+        serviceNames.Should().Equal([ServiceName], "a user tells their services apart by this name");
     }
 
     [Test]

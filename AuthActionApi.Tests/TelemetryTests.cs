@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -161,6 +162,17 @@ public sealed class TelemetryTests : TenantFixture
 
         providers.Item1.Should().NotBeNull();
         providers.Item2.Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task Start_WithoutOtelServiceName_NamesTheServiceAfterTheApp()
+    {
+        await using var api = new ApiFactory(Tenant, services: services =>
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(new List<Activity>())));
+
+        var resource = api.Services.GetRequiredService<TracerProvider>().GetResource();
+
+        resource.Attributes.Should().Contain(new KeyValuePair<string, object>("service.name", "AuthActionApi"));
     }
 
     [Test]

@@ -85,5 +85,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
         internal Lazy<IReadOnlyList<OtlpMetric>> Metrics { get; } = new(() => OtlpMetric.ReadExport(body));
 
         internal Lazy<IReadOnlyList<OtlpSpan>> Spans { get; } = new(() => OtlpSpan.ReadExport(body));
+
+        /// <summary>
+        /// The attributes of each resource the export is from (<c>service.name</c>...): resource_metrics or
+        /// resource_spans = 1, then its resource = 1, then Resource.attributes = 1.
+        /// </summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, string>> Resources() =>
+            [.. ProtobufReader.Fields(Body).Messages(1).Select(resourceData => OtlpAttributes.Read(resourceData.Messages(1).SelectMany(resource => resource.Messages(1))))];
     }
 }
