@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -86,6 +87,29 @@ public sealed class TelemetryTests : TenantFixture
     }
 
     [Test]
+    public async Task Traces_ScheduledRefreshAfterARequestsFetch_IsAClientSpanOfItsOwnRoot()
+    {
+        var spans = new List<Activity>();
+        await using var api = new ApiFactory(Tenant, ApiHost.FastRefresh, services: services =>
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        // A request that waits for a fetch of its own first: the refreshes the schedule runs after it are not its children.
+        var rotated = Tenant.RotateKey();
+        (await client.GetWithTokenAsync("/protected", Tenant.Token().SignedWith(rotated).Build())).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Two more: the loop starts the second only once the first has ended, so at least one is exported whole.
+        await Tenant.WaitForFetchesAsync(Tenant.JwksFetches + 2);
+        api.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
+
+        var request = spans.Should().ContainSingle(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/protected").Subject;
+        var scheduled = spans.Where(s => s.Kind == ActivityKind.Client && s.StartTimeUtc > request.StartTimeUtc + request.Duration
+            && (s.GetTagItem("url.full") as string ?? "").EndsWith("/.well-known/jwks.json", StringComparison.Ordinal)).ToList();
+        scheduled.Should().NotBeEmpty("the schedule fetched after the request, and each fetch is an HTTP client span")
+            .And.OnlyContain(s => s.Parent == null && s.ParentSpanId == default && s.TraceId != request.TraceId, "no request waited for these");
+    }
+
+    [Test]
     public async Task GetMetrics_PrometheusEndpointOn_ServesTheTextFormat()
     {
         await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
@@ -138,6 +162,17 @@ public sealed class TelemetryTests : TenantFixture
 
         providers.Item1.Should().NotBeNull();
         providers.Item2.Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task Start_WithoutOtelServiceName_NamesTheServiceAfterTheApp()
+    {
+        await using var api = new ApiFactory(Tenant, services: services =>
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(new List<Activity>())));
+
+        var resource = api.Services.GetRequiredService<TracerProvider>().GetResource();
+
+        resource.Attributes.Should().Contain(new KeyValuePair<string, object>("service.name", "AuthActionApi"));
     }
 
     [Test]

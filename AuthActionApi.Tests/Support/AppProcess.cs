@@ -62,9 +62,10 @@ public static partial class AppProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        // A clean slate: nothing from the test runner's own AuthAction settings may leak in.
+        // A clean slate: nothing from the test runner's own AuthAction or OpenTelemetry settings may leak in.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AuthAction", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("AUTHACTION_", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
+            || k.StartsWith("AUTHACTION_", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+            || k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }

@@ -33,7 +33,13 @@ public static class TelemetryExtensions
         services.AddSingleton<RefusalMetrics>();
 
         // What to measure, applied to whichever provider is built, here or by your own AddOpenTelemetry().
-        var resource = ResourceBuilder.CreateDefault().AddService(builder.Environment.ApplicationName);
+        // The app's name is only the default: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read after it, as the
+        // SDK's own default resource reads them after "unknown_service". CreateDefault() reads them first, and an
+        // AddService after it would override what the user set.
+        var resource = ResourceBuilder.CreateEmpty()
+            .AddService(builder.Environment.ApplicationName)
+            .AddTelemetrySdk()
+            .AddEnvironmentVariableDetector();
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .SetResourceBuilder(resource)
             .AddAspNetCoreInstrumentation()
