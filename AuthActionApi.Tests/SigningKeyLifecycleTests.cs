@@ -260,5 +260,5 @@ public sealed class SigningKeyLifecycleTests
     }
 
     private static IEnumerable<LogEvent> RefreshLoopErrors(ApiHost host) =>
-        host.Api.Logs.From("AuthActionApi.Authentication.JwksRefreshService").Where(e => e.Level >= LogEventLevel.Warning);
+        host.Api.Logs.From("AuthActionApi.Authentication.Keys.JwksRefreshService").Where(e => e.Level >= LogEventLevel.Warning);
 }

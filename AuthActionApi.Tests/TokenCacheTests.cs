@@ -1,5 +1,5 @@
 using System.Net;
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
