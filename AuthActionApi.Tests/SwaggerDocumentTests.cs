@@ -81,13 +81,14 @@ public sealed class SwaggerDocumentTests
         _developmentDocument.TryGetProperty("security", out _).Should().BeFalse("a document-wide requirement would lock /public too");
     }
 
-    [Test]
-    public void Document_ProtectedOperation_Documents401And503AsProblemDetails()
+    [TestCase("/protected", "401", "503")]
+    [TestCase("/protected/scoped", "401", "403", "503")]
+    public void Document_GuardedOperation_DocumentsItsRefusalsAsProblemDetails(string path, params string[] refusals)
     {
-        var responses = Operation(_developmentDocument, "/protected").GetProperty("responses");
+        var responses = Operation(_developmentDocument, path).GetProperty("responses");
 
-        responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", "401", "503"]);
-        foreach (var status in new[] { "401", "503" })
+        responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", .. refusals]);
+        foreach (var status in refusals)
         {
             var content = responses.GetProperty(status).GetProperty("content");
             content.EnumerateObject().Select(c => c.Name).Should().Equal("application/problem+json");
