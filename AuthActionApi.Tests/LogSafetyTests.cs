@@ -68,7 +68,7 @@ public sealed class LogSafetyTests : ApiFixture
 
         var line = Api.Logs.WithTraceId(traceId).Should().ContainSingle().Subject;
         ((ScalarValue)line.Properties["ExpectedAudience"]).Value.Should().Be(Tenant.Audience);
-        response.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.InvalidAudience));
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
         (await response.Content.ReadAsStringAsync()).Should().NotContain(Tenant.Audience);
     }
 

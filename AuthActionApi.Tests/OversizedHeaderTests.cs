@@ -35,13 +35,4 @@ public sealed class OversizedHeaderTests : ApiFixture
         Api.Logs.Events.Should().NotContain(e => e.Properties.ContainsKey("EventId")
             && e.Properties["EventId"].ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal));
     }
-
-    [Test]
-    public async Task GetProtected_TokenOnlyInQueryStringOverKestrel_Returns401WithPlainBearerChallenge()
-    {
-        var response = await Client.GetAsync("/protected?access_token=" + Uri.EscapeDataString(Tenant.Token().Build()));
-
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("Bearer");
-    }
 }
