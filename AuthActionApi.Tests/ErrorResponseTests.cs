@@ -23,14 +23,8 @@ public sealed class ErrorResponseTests : ApiFixture
     {
         var response = await Client.GetAsync("/protected");
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("Bearer");
-        var problem = await ReadProblemAsync(response);
-        problem.GetProperty("type").GetString().Should().NotBeNullOrEmpty();
-        problem.GetProperty("title").GetString().Should().Be("Unauthorized");
-        problem.GetProperty("status").GetInt32().Should().Be(401);
-        problem.GetProperty("detail").GetString().Should().Contain("Authorization: Bearer");
-        problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldAskForATokenAsync();
+        (await ReadProblemAsync(response)).GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
     }
 
     [Test]
@@ -38,14 +32,8 @@ public sealed class ErrorResponseTests : ApiFixture
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build());
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.Expired));
-        var problem = await ReadProblemAsync(response);
-        problem.GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
-        problem.GetProperty("title").GetString().Should().Be("Invalid access token");
-        problem.GetProperty("status").GetInt32().Should().Be(401);
-        problem.GetProperty("detail").GetString().Should().Be(Refusal.Expired + ".");
-        problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
+        await response.ShouldBeRefusedAsync(Refusal.Expired);
+        (await ReadProblemAsync(response)).GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
     }
 
     [Test]
@@ -79,16 +67,16 @@ public sealed class ErrorResponseTests : ApiFixture
 
         var response = await Client.GetWithTokenAsync("/protected", token);
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
         var signature = token.Split('.')[2];
         Api.Logs.RenderAll().Should().NotContain(signature).And.NotContain(token.Split('.')[1]);
     }
 
-    [TestCase("aud")]
-    [TestCase("iss")]
-    [TestCase("kid")]
-    [TestCase("sub")]
-    public async Task GetProtected_TokenCarryingAMarker_NeverEchoesIt(string where)
+    [TestCase("aud", Refusal.InvalidAudience)]
+    [TestCase("iss", Refusal.InvalidIssuer)]
+    [TestCase("kid", Refusal.UnknownSigningKey)]
+    [TestCase("sub", Refusal.InvalidAudience)]
+    public async Task GetProtected_TokenCarryingAMarker_NeverEchoesIt(string where, string refusal)
     {
         var builder = Tenant.Token();
         builder = where switch
@@ -101,8 +89,7 @@ public sealed class ErrorResponseTests : ApiFixture
 
         var response = await Client.GetWithTokenAsync("/protected", builder.Build());
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().StartWith("Bearer error=\"invalid_token\"");
+        await response.ShouldBeRefusedAsync(refusal);
         var headers = string.Join('\n', response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(", ", h.Value)));
         headers.Should().NotContain(Marker);
         (await response.Content.ReadAsStringAsync()).Should().NotContain(Marker);

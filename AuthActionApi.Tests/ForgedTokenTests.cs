@@ -417,9 +417,7 @@ public sealed class ForgedTokenTests : ApiFixture
 
         var response = await Client.GetAsync("/protected?access_token=" + Uri.EscapeDataString(token));
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.WwwAuthenticate().Should().Be("Bearer");
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        await response.ShouldAskForATokenAsync();
     }
 
     // Values of the wrong JSON type must end in a 401, never in an exception that becomes a 500.

@@ -27,4 +27,22 @@ public sealed class LocalTenantOutsideDevelopmentTests : TenantFixture
         token.StatusCode.Should().Be(HttpStatusCode.NotFound);
         jwks.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Test]
+    [NonParallelizable]
+    public async Task TokenEndpoint_InDevelopmentWithNestJsDomainVariable_IsNotServedAndThatTenantIsTrusted()
+    {
+        // The local tenant is decided at start-up: the NestJS variables must already count as a configured domain then.
+        using var domain = new EnvironmentVariable("AUTHACTION_DOMAIN", Tenant.Domain);
+        using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
+        await using var api = new ApiFactory(Tenant, environment: "Development", configureTenant: false);
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var jwks = await client.GetAsync("/.well-known/jwks.json");
+        var response = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
+
+        jwks.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
 }

@@ -68,7 +68,7 @@ public sealed class LogSafetyTests : ApiFixture
 
         var line = Api.Logs.WithTraceId(traceId).Should().ContainSingle().Subject;
         ((ScalarValue)line.Properties["ExpectedAudience"]).Value.Should().Be(Tenant.Audience);
-        response.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.InvalidAudience));
+        await response.ShouldBeRefusedAsync(Refusal.InvalidAudience);
         (await response.Content.ReadAsStringAsync()).Should().NotContain(Tenant.Audience);
     }
 
@@ -118,7 +118,7 @@ public sealed class LogSafetyTests : ApiFixture
         (await client.GetAsync("/no-such-route")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         await Eventually.UntilAsync(() => host.Api.Logs.Events.Any(e => e.RenderMessage().Contains("/no-such-route", StringComparison.Ordinal)), "the 404 is logged");
         host.Api.Logs.Events.Where(e => e.Level >= LogEventLevel.Error).Should()
-            .OnlyContain(e => e.Properties["SourceContext"].ToString() == "\"AuthActionApi.Authentication.JwksKeySource\"", "only the key source says why, once per fetch");
+            .OnlyContain(e => e.Properties["SourceContext"].ToString() == "\"AuthActionApi.Authentication.Keys.JwksKeySource\"", "only the key source says why, once per fetch");
     }
 
     [TestCase("line\nbreak", "line\\nbreak")]

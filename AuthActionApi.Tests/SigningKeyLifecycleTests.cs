@@ -54,11 +54,10 @@ public sealed class SigningKeyLifecycleTests
             client.GetWithTokenAsync("/protected", host.Tenant.Token().Header("kid", Guid.NewGuid().ToString("N")).Build())));
 
         host.Tenant.JwksFetches.Should().BeInRange(fetchesBefore, fetchesBefore + 1);
-        responses.Should().AllSatisfy(r =>
+        foreach (var response in responses)
         {
-            r.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-            r.WwwAuthenticate().Should().Be(Refusal.Challenge(Refusal.UnknownSigningKey));
-        });
+            await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        }
     }
 
     [Test]
@@ -260,5 +259,5 @@ public sealed class SigningKeyLifecycleTests
     }
 
     private static IEnumerable<LogEvent> RefreshLoopErrors(ApiHost host) =>
-        host.Api.Logs.From("AuthActionApi.Authentication.JwksRefreshService").Where(e => e.Level >= LogEventLevel.Warning);
+        host.Api.Logs.From("AuthActionApi.Authentication.Keys.JwksRefreshService").Where(e => e.Level >= LogEventLevel.Warning);
 }

@@ -9,186 +9,170 @@ namespace AuthActionApi.Tests;
 
 /// <summary>
 /// The OpenAPI document and Swagger UI over HTTP, without a browser: the scheme is HTTP bearer, the lock is on
-/// <c>/protected</c> only, the local tenant's client credentials are offered only while it runs, and Production
-/// serves none of it.
+/// the guarded operations only, the local tenant's client credentials are offered only while it runs, and
+/// Production serves none of it. One fixture per way the app runs.
 /// </summary>
-public sealed class SwaggerDocumentTests
+public static class SwaggerDocumentTests
 {
     private const string DocumentPath = "/swagger/v1/swagger.json";
 
-    private LocalTenantApi _localTenantApi = null!;
-    private HttpClient _localTenantClient = null!;
-    private JsonElement _localTenantDocument;
-
-    private TestTenant _tenant = null!;
-    private ApiFactory _developmentApi = null!;
-    private HttpClient _developmentClient = null!;
-    private JsonElement _developmentDocument;
-
-    private ApiFactory _productionApi = null!;
-    private HttpClient _productionClient = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
+    /// <summary>Development pointed at a real tenant: Swagger is served, the local tenant is not running.</summary>
+    public sealed class WithRealTenant : ApiFixture
     {
-        _localTenantApi = await LocalTenantApi.StartAsync();
-        _localTenantClient = _localTenantApi.CreateHttpClient();
-        _localTenantDocument = await _localTenantClient.GetFromJsonAsync<JsonElement>(DocumentPath);
+        private JsonElement _document;
 
-        // Development pointed at a real tenant: Swagger is served, the local tenant is not running.
-        _tenant = await TestTenant.StartAsync();
-        _developmentApi = new ApiFactory(_tenant, environment: "Development");
-        _developmentClient = _developmentApi.CreateClient();
-        _developmentDocument = await _developmentClient.GetFromJsonAsync<JsonElement>(DocumentPath);
+        protected override string EnvironmentName => "Development";
 
-        _productionApi = new ApiFactory(_tenant);
-        _productionClient = _productionApi.CreateClient();
-    }
+        [OneTimeSetUp]
+        public async Task ReadDocumentAsync() => _document = await Client.GetFromJsonAsync<JsonElement>(DocumentPath);
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _localTenantClient.Dispose();
-        _developmentClient.Dispose();
-        _productionClient.Dispose();
-        await _localTenantApi.DisposeAsync();
-        await _developmentApi.DisposeAsync();
-        await _productionApi.DisposeAsync();
-        await _tenant.DisposeAsync();
-    }
-
-    [Test]
-    public void Document_BearerScheme_IsHttpBearerNotApiKey()
-    {
-        var bearer = _developmentDocument.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
-
-        bearer.GetProperty("type").GetString().Should().Be("http");
-        bearer.GetProperty("scheme").GetString().Should().Be("bearer");
-        bearer.GetProperty("bearerFormat").GetString().Should().Be("JWT");
-        bearer.TryGetProperty("in", out _).Should().BeFalse("an apiKey-style header scheme sends the token without 'Bearer '");
-    }
-
-    [Test]
-    public void Document_ProtectedOperation_RequiresBearer()
-    {
-        SecurityOf(_developmentDocument, "/protected").Should().Equal("Bearer");
-    }
-
-    [Test]
-    public void Document_PublicOperation_HasNoSecurityRequirement()
-    {
-        SecurityOf(_developmentDocument, "/public").Should().BeEmpty();
-        _developmentDocument.TryGetProperty("security", out _).Should().BeFalse("a document-wide requirement would lock /public too");
-    }
-
-    [Test]
-    public void Document_ProtectedOperation_Documents401And503AsProblemDetails()
-    {
-        var responses = Operation(_developmentDocument, "/protected").GetProperty("responses");
-
-        responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", "401", "503"]);
-        foreach (var status in new[] { "401", "503" })
+        [Test]
+        public void Document_BearerScheme_IsHttpBearerNotApiKey()
         {
-            var content = responses.GetProperty(status).GetProperty("content");
-            content.EnumerateObject().Select(c => c.Name).Should().Equal("application/problem+json");
-            content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString()
-                .Should().Be("#/components/schemas/ProblemDetails");
+            var bearer = _document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+
+            bearer.GetProperty("type").GetString().Should().Be("http");
+            bearer.GetProperty("scheme").GetString().Should().Be("bearer");
+            bearer.GetProperty("bearerFormat").GetString().Should().Be("JWT");
+            bearer.TryGetProperty("in", out _).Should().BeFalse("an apiKey-style header scheme sends the token without 'Bearer '");
+        }
+
+        [Test]
+        public void Document_ProtectedOperation_RequiresBearer()
+        {
+            SecurityOf(_document, "/protected").Should().Equal("Bearer");
+        }
+
+        [Test]
+        public void Document_PublicOperation_HasNoSecurityRequirement()
+        {
+            SecurityOf(_document, "/public").Should().BeEmpty();
+            _document.TryGetProperty("security", out _).Should().BeFalse("a document-wide requirement would lock /public too");
+        }
+
+        [TestCase("/protected", "401", "503")]
+        [TestCase("/protected/scoped", "401", "403", "503")]
+        public void Document_GuardedOperation_DocumentsItsRefusalsAsProblemDetails(string path, params string[] refusals)
+        {
+            var responses = Operation(_document, path).GetProperty("responses");
+
+            responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", .. refusals]);
+            foreach (var status in refusals)
+            {
+                var content = responses.GetProperty(status).GetProperty("content");
+                content.EnumerateObject().Select(c => c.Name).Should().Equal("application/problem+json");
+                content.GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString()
+                    .Should().Be("#/components/schemas/ProblemDetails");
+            }
+        }
+
+        [Test]
+        public void Document_Description_SaysWhereATokenComesFrom()
+        {
+            var description = _document.GetProperty("info").GetProperty("description").GetString();
+
+            description.Should().Contain($"{Tenant.Domain}/oauth2/m2m/token").And.Contain(Tenant.Audience);
+        }
+
+        [Test]
+        public void Document_WithRealTenant_HasNoLocalTenantScheme()
+        {
+            _document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject()
+                .Select(s => s.Name).Should().Equal("Bearer");
+        }
+
+        [Test]
+        public async Task SwaggerUi_WithRealTenant_FillsInNoClient()
+        {
+            var script = await Client.GetStringAsync("/swagger/index.js");
+
+            script.Should().NotContain(LocalTenantApi.ReaderClientId).And.NotContain("clientSecret\":\"");
         }
     }
 
-    [Test]
-    public void Document_Paths_AreTheApiOnlyNotTheLocalTenant()
+    /// <summary>The app as a fresh clone runs it: Development, and the local tenant is its tenant.</summary>
+    public sealed class WithLocalTenant : LocalTenantFixture
     {
-        _localTenantDocument.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["/public", "/protected", "/protected/scoped"]);
-    }
+        private JsonElement _document;
 
-    [Test]
-    public void Document_Description_SaysWhereATokenComesFrom()
-    {
-        var description = _developmentDocument.GetProperty("info").GetProperty("description").GetString();
+        [OneTimeSetUp]
+        public async Task ReadDocumentAsync() => _document = await Client.GetFromJsonAsync<JsonElement>(DocumentPath);
 
-        description.Should().Contain($"{_tenant.Domain}/oauth2/m2m/token").And.Contain(_tenant.Audience);
-    }
-
-    [Test]
-    public void Document_WithLocalTenant_OffersClientCredentialsAgainstItsTokenEndpoint()
-    {
-        var localTenant = _localTenantDocument.GetProperty("components").GetProperty("securitySchemes").GetProperty("LocalTenant");
-
-        localTenant.GetProperty("type").GetString().Should().Be("oauth2");
-        localTenant.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString()
-            .Should().Be("/oauth2/m2m/token", "relative, so Swagger UI posts to whichever host name the page was opened at");
-    }
-
-    [Test]
-    public void Document_WithLocalTenant_ProtectedAcceptsBearerOrLocalTenant()
-    {
-        SecurityOf(_localTenantDocument, "/protected").Should().Equal("Bearer", "LocalTenant");
-        SecurityOf(_localTenantDocument, "/public").Should().BeEmpty();
-    }
-
-    [Test]
-    public void Document_WithRealTenant_HasNoLocalTenantScheme()
-    {
-        _developmentDocument.GetProperty("components").GetProperty("securitySchemes").EnumerateObject()
-            .Select(s => s.Name).Should().Equal("Bearer");
-    }
-
-    [Test]
-    public async Task SwaggerUi_WithLocalTenant_FillsInItsDevelopmentClient()
-    {
-        var script = await _localTenantClient.GetStringAsync("/swagger/index.js");
-
-        script.Should().Contain($"\"clientId\":\"{LocalTenantApi.ReaderClientId}\"");
-    }
-
-    [Test]
-    public async Task SwaggerUi_WithRealTenant_FillsInNoClient()
-    {
-        var script = await _developmentClient.GetStringAsync("/swagger/index.js");
-
-        script.Should().NotContain(LocalTenantApi.ReaderClientId).And.NotContain("clientSecret\":\"");
-    }
-
-    [Test]
-    public async Task TokenEndpoint_RequestAsSwaggerUiSendsIt_IssuesTokenProtectedAccepts()
-    {
-        // Swagger UI's client-credentials request: a form body, the client in HTTP Basic, and no audience.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/m2m/token")
+        [Test]
+        public void Document_Paths_AreTheApiOnlyNotTheLocalTenant()
         {
-            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-            Encoding.UTF8.GetBytes($"{LocalTenantApi.ReaderClientId}:{LocalTenantApi.ReaderClientSecret}")));
+            _document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["/public", "/protected", "/protected/scoped"]);
+        }
 
-        using var tokenResponse = await _localTenantClient.SendAsync(request);
-        tokenResponse.StatusCode.Should().Be(HttpStatusCode.OK);
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        using var response = await _localTenantClient.GetWithTokenAsync("/protected", token);
+        [Test]
+        public void Document_WithLocalTenant_OffersClientCredentialsAgainstItsTokenEndpoint()
+        {
+            var localTenant = _document.GetProperty("components").GetProperty("securitySchemes").GetProperty("LocalTenant");
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+            localTenant.GetProperty("type").GetString().Should().Be("oauth2");
+            localTenant.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString()
+                .Should().Be("/oauth2/m2m/token", "relative, so Swagger UI posts to whichever host name the page was opened at");
+        }
+
+        [Test]
+        public void Document_WithLocalTenant_ProtectedAcceptsBearerOrLocalTenant()
+        {
+            SecurityOf(_document, "/protected").Should().Equal("Bearer", "LocalTenant");
+            SecurityOf(_document, "/public").Should().BeEmpty();
+        }
+
+        [Test]
+        public async Task SwaggerUi_WithLocalTenant_FillsInItsDevelopmentClient()
+        {
+            var script = await Client.GetStringAsync("/swagger/index.js");
+
+            script.Should().Contain($"\"clientId\":\"{LocalTenantApi.ReaderClientId}\"");
+        }
+
+        [Test]
+        public async Task TokenEndpoint_RequestAsSwaggerUiSendsIt_IssuesTokenProtectedAccepts()
+        {
+            // Swagger UI's client-credentials request: a form body, the client in HTTP Basic, and no audience.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/m2m/token")
+            {
+                Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+                Encoding.UTF8.GetBytes($"{LocalTenantApi.ReaderClientId}:{LocalTenantApi.ReaderClientSecret}")));
+
+            using var tokenResponse = await Client.SendAsync(request);
+            tokenResponse.StatusCode.Should().Be(HttpStatusCode.OK);
+            var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+            using var response = await Client.GetWithTokenAsync("/protected", token);
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+        }
+
+        [Test]
+        public async Task SwaggerUi_InDevelopment_IsServedAtSwagger()
+        {
+            using var response = await Client.GetAsync("/swagger");
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/swagger/index.html");
+            (await response.Content.ReadAsStringAsync()).Should().Contain("<title>AuthActionApi</title>");
+        }
     }
 
-    [TestCase("/swagger")]
-    [TestCase("/swagger/index.html")]
-    [TestCase(DocumentPath)]
-    public async Task Swagger_InProduction_Returns404(string path)
+    /// <summary>Production: the document maps every route and Swagger UI sends tokens, so neither is served.</summary>
+    public sealed class InProduction : ApiFixture
     {
-        using var response = await _productionClient.GetAsync(path);
+        [TestCase("/swagger")]
+        [TestCase("/swagger/index.html")]
+        [TestCase(DocumentPath)]
+        public async Task Swagger_InProduction_Returns404(string path)
+        {
+            using var response = await Client.GetAsync(path);
 
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await response.Content.ReadAsStringAsync()).Should().NotContain("swagger-ui").And.NotContain("openapi");
-    }
-
-    [Test]
-    public async Task SwaggerUi_InDevelopment_IsServedAtSwagger()
-    {
-        using var response = await _localTenantClient.GetAsync("/swagger");
-
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        response.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/swagger/index.html");
-        (await response.Content.ReadAsStringAsync()).Should().Contain("<title>AuthActionApi</title>");
+            response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await response.Content.ReadAsStringAsync()).Should().NotContain("swagger-ui").And.NotContain("openapi");
+        }
     }
 
     private static JsonElement Operation(JsonElement document, string path) =>

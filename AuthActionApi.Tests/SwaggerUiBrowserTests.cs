@@ -11,27 +11,24 @@ namespace AuthActionApi.Tests;
 /// and still answers 401 here.
 /// </summary>
 [NonParallelizable]
-public sealed class SwaggerUiBrowserTests
+public sealed class SwaggerUiBrowserTests : LocalTenantFixture
 {
-
     private readonly ConcurrentQueue<string> _outsideRequests = new();
-    private LocalTenantApi _api = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
     private IBrowserContext _context = null!;
     private SwaggerUiPage _swagger = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task StartBrowserAsync()
     {
         Chromium.Require();
-        _api = await LocalTenantApi.StartAsync();
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public async Task StopBrowserAsync()
     {
         // Parts are null when the fixture was ignored or failed before starting them.
         if (_browser is not null)
@@ -40,10 +37,6 @@ public sealed class SwaggerUiBrowserTests
         }
 
         _playwright?.Dispose();
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
-        }
     }
 
     [SetUp]
@@ -54,7 +47,7 @@ public sealed class SwaggerUiBrowserTests
         // Swagger UI must work offline: anything it asks of another host is refused and fails the test.
         await _context.RouteAsync("**/*", async route =>
         {
-            if (new Uri(route.Request.Url).Port == _api.Address.Port && new Uri(route.Request.Url).IsLoopback)
+            if (new Uri(route.Request.Url).Port == App.Address.Port && new Uri(route.Request.Url).IsLoopback)
             {
                 await route.ContinueAsync();
             }
@@ -65,7 +58,7 @@ public sealed class SwaggerUiBrowserTests
             }
         });
         _swagger = new SwaggerUiPage(await _context.NewPageAsync());
-        await _swagger.OpenAsync(_api.Address);
+        await _swagger.OpenAsync(App.Address);
     }
 
     [TearDown]
@@ -95,7 +88,7 @@ public sealed class SwaggerUiBrowserTests
     [Test]
     public async Task TryItOut_AfterAuthorizingWithPastedToken_Shows200WithProtectedMessage()
     {
-        var token = await _api.GetTokenAsync();
+        var token = await App.GetTokenAsync();
         var unauthorized = await _swagger.TryItOutAsync("/protected");
         await Assertions.Expect(unauthorized.Locator(".response-col_status")).ToHaveTextAsync("401");
 
@@ -132,7 +125,7 @@ public sealed class SwaggerUiBrowserTests
     {
         // The app calls itself 127.0.0.1 (LocalTenant:Address); a user opens the page as localhost. Both name the
         // same server, but an absolute token URL on the other name would make the token request cross-origin.
-        var localhost = new UriBuilder(_api.Address) { Host = "localhost" }.Uri;
+        var localhost = new UriBuilder(App.Address) { Host = "localhost" }.Uri;
         await _swagger.OpenAsync(localhost);
 
         await _swagger.AuthorizeWithLocalTenantAsync();

@@ -43,12 +43,21 @@ public sealed class TelemetryTests : TenantFixture
             [Refusal.Malformed] = "not-a-token",
             ["No access token"] = null,
         };
-        foreach (var (_, token) in refusals)
+        foreach (var (reason, token) in refusals)
         {
-            ((int)(await client.GetWithTokenAsync("/protected", token)).StatusCode).Should().Be(401);
+            var response = await client.GetWithTokenAsync("/protected", token);
+            if (token is null)
+            {
+                await response.ShouldAskForATokenAsync();
+            }
+            else
+            {
+                await response.ShouldBeRefusedAsync(reason);
+            }
         }
 
-        (await client.GetWithTokenAsync("/protected/scoped", Tenant.Token().Scope("").Build())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        await (await client.GetWithTokenAsync("/protected/scoped", Tenant.Token().Scope("").Build()))
+            .ShouldLackScopesAsync(required: ["read:messages"], missing: ["read:messages"]);
         api.Services.GetRequiredService<MeterProvider>().ForceFlush().Should().BeTrue();
 
         var refused = Points(metrics, "authaction.tokens.refused");
@@ -115,7 +124,7 @@ public sealed class TelemetryTests : TenantFixture
         await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
-        (await client.GetWithTokenAsync("/protected", "not-a-token")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await (await client.GetWithTokenAsync("/protected", "not-a-token")).ShouldBeRefusedAsync(Refusal.Malformed);
 
         // The exporter answers from a collection it refreshes; poll until the refusal is in it.
         string body = string.Empty;

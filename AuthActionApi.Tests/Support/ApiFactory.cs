@@ -1,4 +1,4 @@
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serilog.Core;
@@ -78,9 +78,11 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        // Last configuration source, so nothing on a developer machine (appsettings.Development.json, user secrets,
-        // AUTHACTION_DOMAIN) can point the app at a real tenant and switch the local tenant off.
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // Settings, not a configuration source added here: WebApplicationFactory hands settings to Program as its
+        // command line, the last source, which Program has already read when AddLocalTenant decides whether the local
+        // tenant runs. Nothing on a developer machine (appsettings.Development.json, user secrets, AUTHACTION_DOMAIN)
+        // can point the app at a real tenant and switch the local tenant off.
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["AuthAction:Domain"] = string.Empty,
             ["AuthAction:Audience"] = string.Empty,
@@ -90,7 +92,11 @@ public sealed class LocalTenantApi : WebApplicationFactory<Program>
             ["LocalTenant:Clients:2:ClientId"] = WriterClientId,
             ["LocalTenant:Clients:2:ClientSecret"] = WriterClientSecret,
             ["LocalTenant:Clients:2:Scopes"] = WriterScopes,
-        }));
+        })
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 

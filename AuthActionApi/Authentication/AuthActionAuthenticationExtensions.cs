@@ -1,4 +1,5 @@
 using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

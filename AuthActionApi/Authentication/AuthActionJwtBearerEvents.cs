@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
 using Microsoft.AspNetCore.Authentication;

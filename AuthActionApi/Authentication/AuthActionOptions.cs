@@ -1,3 +1,5 @@
+using AuthActionApi.Authentication.Keys;
+
 namespace AuthActionApi.Authentication;
 
 /// <summary>

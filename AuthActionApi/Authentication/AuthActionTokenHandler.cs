@@ -1,4 +1,5 @@
 using System.Buffers;
+using AuthActionApi.Authentication.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Security.Claims;
+using AuthActionApi.Authentication.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
@@ -23,8 +24,8 @@ namespace AuthActionApi.Authentication;
 /// whole token string.</item>
 /// <item>Only successes are stored, after <c>OnTokenValidated</c> accepted them; a refused token is checked afresh
 /// every time it is sent. <c>OnTokenValidated</c> still runs on every cache hit.</item>
-/// <item>An entry expires at the token's <c>exp</c>, never later (no clock skew is added), and a token
-/// already past its <c>exp</c> is not stored.</item>
+/// <item>An entry expires at the token's <c>exp</c> by the app's <see cref="TimeProvider"/>, never later (no clock
+/// skew is added), and a token already at or past its <c>exp</c> is not stored.</item>
 /// <item>An entry is served only while the key that verified it is still the one the current key set holds
 /// under that <c>kid</c>; entries whose key left the JWKS are dropped when the key set changes.</item>
 /// <item>At most <see cref="TokenCacheOptions.SizeLimit"/> entries per scheme; past that, tokens are validated but not stored.</item>
@@ -175,7 +176,7 @@ internal sealed class ValidatedTokenCache : IDisposable
         {
             if (!_schemes.TryGetValue(scheme, out var current))
             {
-                var created = new Partition(options, new MemoryCache(new MemoryCacheOptions { SizeLimit = _sizeLimit }));
+                var created = new Partition(options, NewEntries());
                 if (_schemes.TryAdd(scheme, created))
                 {
                     return created;
@@ -190,7 +191,7 @@ internal sealed class ValidatedTokenCache : IDisposable
                 return current;
             }
 
-            var replacement = new Partition(options, new MemoryCache(new MemoryCacheOptions { SizeLimit = _sizeLimit }));
+            var replacement = new Partition(options, NewEntries());
             if (_schemes.TryUpdate(scheme, replacement, current))
             {
                 // Emptied, not disposed: a request still on the old options may be adding to it right now.
@@ -202,12 +203,22 @@ internal sealed class ValidatedTokenCache : IDisposable
         }
     }
 
+    // MemoryCache reads its own clock, the system's, unless given one: given the app's, an entry expires at exp by
+    // the same clock that Snapshot compares exp with.
+    private MemoryCache NewEntries() => new(new MemoryCacheOptions { SizeLimit = _sizeLimit, Clock = new AppClock(_time) });
+
     private static ClaimsIdentity Copy(ClaimsIdentity identity) =>
         identity is CaseSensitiveClaimsIdentity ? new CaseSensitiveClaimsIdentity(identity) : identity.Clone();
 
     /// <summary>JwtBearer's reading of a JWT date: DateTime.MinValue means the claim is absent.</summary>
     private static DateTimeOffset? SafeDateTime(DateTime value) =>
         value == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    /// <summary>The app's <see cref="TimeProvider"/> as the clock <see cref="MemoryCache"/> takes.</summary>
+    private sealed class AppClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 
     /// <summary>One scheme's entries, and the options instance they were validated with.</summary>
     private sealed record Partition(JwtBearerOptions Options, MemoryCache Entries);

@@ -1,4 +1,4 @@
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuthActionApi.Health;

@@ -12,11 +12,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static partial class LocalTenantExtensions
 {
-    /// <summary>Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>.</summary>
+    /// <summary>
+    /// Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>,
+    /// decided here once. Call it after <c>AddAuthActionAuthentication</c>, which adds the configuration that may
+    /// name a real tenant (<c>AUTHACTION_DOMAIN</c>).
+    /// </summary>
     public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)
     {
+        // Decided now, from the configuration as given: later the local tenant's address becomes AuthAction's domain.
+        var mode = LocalTenantMode.Decide(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(mode);
         builder.Services.AddOptions<LocalTenantOptions>()
-            .BindCheckedConfiguration(LocalTenantOptions.SectionName, LocalTenantMode.IsActive)
+            .BindCheckedConfiguration(LocalTenantOptions.SectionName, services => services.GetRequiredService<LocalTenantMode>().IsActive)
             .PostConfigure(options =>
             {
                 // As for AuthAction: a value stored with echo ends in a newline. An empty Address means the default one.
@@ -33,15 +40,15 @@ public static partial class LocalTenantExtensions
         builder.Services.AddSingleton<IValidateOptions<LocalTenantOptions>, LocalTenantOptionsValidator>();
         builder.Services.AddSingleton<LocalTenantSigningKey>();
         builder.Services.AddOptions<AuthActionOptions>()
-            .PostConfigure<IConfiguration, IHostEnvironment, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
-                (options, configuration, environment, setups, postConfigures) =>
+            .PostConfigure<LocalTenantMode, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
+                (options, localTenant, setups, postConfigures) =>
                 {
-                    if (LocalTenantMode.IsActive(configuration, environment))
+                    if (localTenant.IsActive)
                     {
                         // Read without validation: the local tenant's own check reports its settings, and throwing here
                         // would hide the AuthAction problems reported beside them.
                         var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
-                        options.Domain = LocalTenantMode.Address(tenant, configuration).AbsoluteUri;
+                        options.Domain = localTenant.Address(tenant).AbsoluteUri;
                         options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? LocalTenantMode.Audience(tenant) : options.Audience;
                     }
                 });
@@ -51,7 +58,7 @@ public static partial class LocalTenantExtensions
     /// <summary>Maps the local tenant's endpoints, and says at start-up where it is and how to get a token.</summary>
     public static WebApplication MapLocalTenant(this WebApplication app)
     {
-        if (!LocalTenantMode.IsActive(app.Configuration, app.Environment))
+        if (!app.Services.GetRequiredService<LocalTenantMode>().IsActive)
         {
             return app;
         }

@@ -3,16 +3,40 @@ using AuthActionApi.Authentication;
 
 namespace AuthActionApi.LocalTenant;
 
-/// <summary>Decides whether the local tenant runs: Development, no AuthAction domain configured, not switched off.</summary>
-internal static class LocalTenantMode
+/// <summary>
+/// Whether the local tenant runs (Development, no AuthAction domain configured, not switched off), decided once at
+/// start-up by <c>AddLocalTenant</c> and registered as a singleton, and where it serves while it does.
+/// </summary>
+/// <remarks>
+/// Decided from the configuration before the local tenant's own address becomes <see cref="AuthActionOptions.Domain"/>:
+/// asked afterwards, the options would always name a domain. Everything that behaves differently while the local
+/// tenant runs (its endpoints, the settings checked at start-up, Swagger's token dialog) asks this one instance.
+/// </remarks>
+internal sealed class LocalTenantMode
 {
-    public static bool IsActive(IConfiguration configuration, IHostEnvironment environment) =>
+    private readonly IConfiguration _configuration;
+
+    private LocalTenantMode(bool isActive, IConfiguration configuration)
+    {
+        IsActive = isActive;
+        _configuration = configuration;
+    }
+
+    /// <summary>Whether the local tenant is the tenant this app trusts, and serves its endpoints.</summary>
+    public bool IsActive { get; }
+
+    /// <summary>
+    /// Decides from <paramref name="configuration"/> as it stands: every source that may name <c>AuthAction:Domain</c>
+    /// (the NestJS spelling included) must already be added.
+    /// </summary>
+    public static LocalTenantMode Decide(IConfiguration configuration, IHostEnvironment environment) => new(
         environment.IsDevelopment()
-        && string.IsNullOrWhiteSpace(configuration[$"{AuthActionOptions.SectionName}:{nameof(AuthActionOptions.Domain)}"])
-        && IsEnabled(configuration);
+            && string.IsNullOrWhiteSpace(configuration[$"{AuthActionOptions.SectionName}:{nameof(AuthActionOptions.Domain)}"])
+            && IsEnabled(configuration),
+        configuration);
 
     /// <summary>The local tenant's own address: <see cref="LocalTenantOptions.Address"/>, else the app's first http address.</summary>
-    public static Uri Address(LocalTenantOptions options, IConfiguration configuration)
+    public Uri Address(LocalTenantOptions options)
     {
         // A malformed Address stops start-up through LocalTenantOptionsValidator; until then the default stands in,
         // so the AuthAction domain derived from it neither throws nor reports the same mistake a second time.
@@ -21,7 +45,7 @@ internal static class LocalTenantMode
             return new Uri(new Uri(options.Address).GetLeftPart(UriPartial.Authority));
         }
 
-        var listening = (configuration[WebHostDefaults.ServerUrlsKey] ?? string.Empty)
+        var listening = (_configuration[WebHostDefaults.ServerUrlsKey] ?? string.Empty)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(url => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             ?? "http://localhost:5000";
@@ -34,6 +58,16 @@ internal static class LocalTenantMode
         return new Uri(address.Uri.GetLeftPart(UriPartial.Authority));
     }
 
+    /// <summary>The audience of the local tenant's tokens: <see cref="LocalTenantOptions.Audience"/>, or its default while that is malformed.</summary>
+    public static string Audience(LocalTenantOptions options) =>
+        // As for the address: LocalTenantOptionsValidator reports a malformed audience, and AuthAction:Audience, which
+        // takes this value, must not report it again under its own name.
+        AudienceText.IsWellFormed(options.Audience) ? options.Audience : new LocalTenantOptions().Audience;
+
+    /// <summary>Whether <paramref name="address"/> is an absolute http or https URL, as <see cref="LocalTenantOptions.Address"/> must be.</summary>
+    public static bool IsHttpAddress([NotNullWhen(true)] string? address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     private static int PortOf(string url)
     {
         try
@@ -45,16 +79,6 @@ internal static class LocalTenantMode
             return 5000;
         }
     }
-
-    /// <summary>The audience of the local tenant's tokens: <see cref="LocalTenantOptions.Audience"/>, or its default while that is malformed.</summary>
-    public static string Audience(LocalTenantOptions options) =>
-        // As for the address: LocalTenantOptionsValidator reports a malformed audience, and AuthAction:Audience, which
-        // takes this value, must not report it again under its own name.
-        AudienceText.IsWellFormed(options.Audience) ? options.Audience : new LocalTenantOptions().Audience;
-
-    /// <summary>Whether <paramref name="address"/> is an absolute http or https URL, as <see cref="LocalTenantOptions.Address"/> must be.</summary>
-    public static bool IsHttpAddress([NotNullWhen(true)] string? address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     // An Enabled that is not true or false counts as the default, as the options binding leaves it, and the local
     // tenant's validation reports the value: GetValue would throw a stack trace from here instead.

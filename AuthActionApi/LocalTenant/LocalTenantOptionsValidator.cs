@@ -9,12 +9,12 @@ namespace AuthActionApi.LocalTenant;
 /// runs (<see cref="LocalTenantMode.IsActive"/>): elsewhere its settings have no effect, and a Production app, or one
 /// pointed at a real tenant, must never refuse to start over them.
 /// </summary>
-internal sealed class LocalTenantOptionsValidator(IConfiguration configuration, IHostEnvironment environment)
+internal sealed class LocalTenantOptionsValidator(LocalTenantMode mode, IConfiguration configuration)
     : IValidateOptions<LocalTenantOptions>
 {
     public ValidateOptionsResult Validate(string? name, LocalTenantOptions options)
     {
-        if (!LocalTenantMode.IsActive(configuration, environment))
+        if (!mode.IsActive)
         {
             return ValidateOptionsResult.Skip;
         }

@@ -17,8 +17,7 @@ namespace AuthActionApi.OpenApi;
 internal sealed class ConfigureApiDocument(
     IOptions<AuthActionOptions> authAction,
     IOptions<LocalTenantOptions> localTenant,
-    IConfiguration configuration,
-    IHostEnvironment environment) : IConfigureOptions<SwaggerGenOptions>
+    LocalTenantMode localTenantMode) : IConfigureOptions<SwaggerGenOptions>
 {
     public const string DocumentName = "v1";
 
@@ -26,7 +25,7 @@ internal sealed class ConfigureApiDocument(
     {
         var api = authAction.Value;
         var tokenEndpoint = api.TokenEndpoint;
-        var localTenantActive = LocalTenantMode.IsActive(configuration, environment);
+        var localTenantActive = localTenantMode.IsActive;
 
         options.SwaggerDoc(DocumentName, new OpenApiInfo
         {

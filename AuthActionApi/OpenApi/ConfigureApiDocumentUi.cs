@@ -7,8 +7,7 @@ namespace AuthActionApi.OpenApi;
 /// <summary>Swagger UI at <c>/swagger</c>; while the local tenant runs, its Authorize dialog comes filled in with a dev client.</summary>
 internal sealed class ConfigureApiDocumentUi(
     IOptions<LocalTenantOptions> localTenant,
-    IConfiguration configuration,
-    IHostEnvironment environment) : IConfigureOptions<SwaggerUIOptions>
+    LocalTenantMode localTenantMode) : IConfigureOptions<SwaggerUIOptions>
 {
     public void Configure(SwaggerUIOptions options)
     {
@@ -17,7 +16,7 @@ internal sealed class ConfigureApiDocumentUi(
 
         // The local tenant's clients are Development fixtures already listed in appsettings.json and in the start-up
         // log; filling one in lets a person get a token without leaving the page. A real tenant's secret never lands here.
-        if (!LocalTenantMode.IsActive(configuration, environment) || FirstClient() is not { } client)
+        if (!localTenantMode.IsActive || FirstClient() is not { } client)
         {
             return;
         }

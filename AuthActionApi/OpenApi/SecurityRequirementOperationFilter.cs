@@ -11,7 +11,7 @@ namespace AuthActionApi.OpenApi;
 /// <c>[AllowAnonymous]</c>, read from the same endpoint metadata the authorization middleware reads. A global
 /// requirement would put a lock on <c>/public</c> too and tell readers it needs a token when it does not.
 /// </summary>
-internal sealed class SecurityRequirementOperationFilter(IConfiguration configuration, IHostEnvironment environment) : IOperationFilter
+internal sealed class SecurityRequirementOperationFilter(LocalTenantMode localTenant) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -27,7 +27,7 @@ internal sealed class SecurityRequirementOperationFilter(IConfiguration configur
         {
             [new OpenApiSecuritySchemeReference(SecuritySchemeNames.Bearer, context.Document)] = [],
         });
-        if (LocalTenantMode.IsActive(configuration, environment))
+        if (localTenant.IsActive)
         {
             operation.Security.Add(new OpenApiSecurityRequirement
             {

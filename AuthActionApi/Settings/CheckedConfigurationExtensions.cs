@@ -13,13 +13,13 @@ internal static class CheckedConfigurationExtensions
     /// <param name="builder">The options to bind.</param>
     /// <param name="sectionPath">The configuration section, such as <c>AuthAction</c>.</param>
     /// <param name="inEffect">
-    /// When the settings matter; while it returns false, unconvertible values are left at their defaults unreported.
-    /// Default: always.
+    /// When the settings matter, asked of the app's services; while it returns false, unconvertible values are left at
+    /// their defaults unreported. Default: always.
     /// </param>
     public static OptionsBuilder<TOptions> BindCheckedConfiguration<TOptions>(
         this OptionsBuilder<TOptions> builder,
         string sectionPath,
-        Func<IConfiguration, IHostEnvironment, bool>? inEffect = null)
+        Func<IServiceProvider, bool>? inEffect = null)
         where TOptions : class
     {
         var name = builder.Name;
@@ -28,13 +28,8 @@ internal static class CheckedConfigurationExtensions
             new ParseableSettingsBinder<TOptions>(name, provider.GetRequiredService<IConfiguration>(), sectionPath));
         services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(provider =>
             new ConfigurationChangeTokenSource<TOptions>(name, provider.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<IValidateOptions<TOptions>>(provider =>
-        {
-            var configuration = provider.GetRequiredService<IConfiguration>();
-            var environment = provider.GetRequiredService<IHostEnvironment>();
-            return new UnparseableSettingsValidator<TOptions>(
-                name, sectionPath, configuration, () => inEffect?.Invoke(configuration, environment) ?? true);
-        });
+        services.AddSingleton<IValidateOptions<TOptions>>(provider => new UnparseableSettingsValidator<TOptions>(
+            name, sectionPath, provider.GetRequiredService<IConfiguration>(), () => inEffect?.Invoke(provider) ?? true));
         return builder;
     }
 }

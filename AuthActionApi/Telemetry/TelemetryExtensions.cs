@@ -1,4 +1,4 @@
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Settings;
 using AuthActionApi.Telemetry;
 using OpenTelemetry;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>
 /// Reads a JWKS response body the way RFC 8259 §8.1 says JSON travels: as UTF-8 bytes, whatever charset the

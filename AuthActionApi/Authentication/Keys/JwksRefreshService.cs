@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>
 /// Loads the signing keys as the app starts, so the first request does not wait, then re-reads them every

@@ -1,4 +1,4 @@
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>
 /// No signing key has been loaded since start-up, so no token can be judged: the API answers 503 with

@@ -1,4 +1,4 @@
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>Tunables for fetching the tenant's signing keys (section <c>AuthAction:Jwks</c>).</summary>
 public sealed class JwksOptions

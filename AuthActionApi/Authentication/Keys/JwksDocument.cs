@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>
 /// Reads a JWKS document into the RS256 signing keys this API will trust. Keys that are not RSA, not

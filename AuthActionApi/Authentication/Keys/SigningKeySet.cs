@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>One snapshot of the tenant's published signing keys, replaced whole on every successful fetch.</summary>
 internal sealed class SigningKeySet(FrozenDictionary<string, SecurityKey> keys, DateTimeOffset fetchedAt)
