@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AuthActionApi.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 
 namespace AuthActionApi.Tests;
@@ -14,6 +16,13 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class SigningKeyLifecycleTests
 {
+    /// <summary>An unknown-kid budget of <paramref name="refreshesPerMinute"/>, and no scheduled refresh within a test.</summary>
+    private static Dictionary<string, string?> OnAMovedClock(int refreshesPerMinute) => new()
+    {
+        ["AuthAction:Jwks:RefreshesPerMinute"] = refreshesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00",
+    };
+
     [Test]
     public async Task Startup_WithoutAnyRequest_LoadsKeysInTheBackground()
     {
@@ -95,6 +104,67 @@ public sealed class SigningKeyLifecycleTests
         var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().Build());
 
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Tenant.JwksFetches.Should().Be(fetchesBefore + 2);
+    }
+
+    [Test]
+    public async Task GetProtected_SpentRefreshBudget_ComesBackAMinuteAfterTheOldestFetch()
+    {
+        // Arrange: two unknown-kid fetches a minute, on a clock the test moves; no scheduled refresh within the test.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ApiHost.StartAsync(settings: OnAMovedClock(refreshesPerMinute: 2), services: s => s.AddSingleton<TimeProvider>(clock));
+        using var client = host.Api.CreateClient();
+        await host.Api.WaitForKeysAsync();
+        var fetchesBefore = host.Tenant.JwksFetches;
+        var firstFetchAt = clock.GetUtcNow();
+        for (var i = 0; i < 2; i++)
+        {
+            clock.SetUtcNow(firstFetchAt.AddSeconds(20 * i));
+            host.Tenant.RotateKey();
+            (await client.GetWithTokenAsync("/protected", host.Tenant.Token().Build())).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        clock.SetUtcNow(firstFetchAt.AddSeconds(40));
+        host.Tenant.RotateKey();
+        var token = host.Tenant.Token().Build();
+        await (await client.GetWithTokenAsync("/protected", token)).ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        clock.SetUtcNow(firstFetchAt.AddSeconds(59));
+        await (await client.GetWithTokenAsync("/protected", token)).ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Tenant.JwksFetches.Should().Be(fetchesBefore + 2, "the budget is spent until the first fetch is a minute old");
+
+        // Act: the first fetch leaves the minute, not a minute after the refusal.
+        clock.SetUtcNow(firstFetchAt.AddSeconds(60));
+        var response = await client.GetWithTokenAsync("/protected", token);
+
+        // Assert
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        host.Tenant.JwksFetches.Should().Be(fetchesBefore + 3);
+    }
+
+    [Test]
+    public async Task GetProtected_RotationDuringTheCooldownOfAFruitlessFetch_IsAcceptedOnceItEnds()
+    {
+        // Arrange: a made-up kid costs one fetch that finds nothing new; the next 60 s / 2 hold further fetches back.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ApiHost.StartAsync(settings: OnAMovedClock(refreshesPerMinute: 2), services: s => s.AddSingleton<TimeProvider>(clock));
+        using var client = host.Api.CreateClient();
+        await host.Api.WaitForKeysAsync();
+        var fetchesBefore = host.Tenant.JwksFetches;
+        var fruitlessAt = clock.GetUtcNow();
+        await (await client.GetWithTokenAsync("/protected", host.Tenant.Token().Header("kid", "made-up").Build()))
+            .ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Tenant.RotateKey();
+        var token = host.Tenant.Token().Build();
+        clock.SetUtcNow(fruitlessAt.AddSeconds(29));
+        await (await client.GetWithTokenAsync("/protected", token)).ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Tenant.JwksFetches.Should().Be(fetchesBefore + 1, "the cooldown holds the second fetch back");
+
+        // Act
+        clock.SetUtcNow(fruitlessAt.AddSeconds(30));
+        var response = await client.GetWithTokenAsync("/protected", token);
+
+        // Assert
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
         host.Tenant.JwksFetches.Should().Be(fetchesBefore + 2);
     }
 

@@ -64,12 +64,18 @@ public sealed class ApiHost : IAsyncDisposable
     public IEnumerable<string> FetchFailureReasons =>
         FetchFailures.Select(e => e.Properties["Reason"] is ScalarValue { Value: string reason } ? reason : e.Properties["Reason"].ToString());
 
-    /// <summary>Starts a tenant that answers as <paramref name="behaviour"/> says, and the API (not yet started: the first use starts it).</summary>
-    public static async Task<ApiHost> StartAsync(JwksBehaviour behaviour = JwksBehaviour.Serve, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a tenant that answers as <paramref name="behaviour"/> says, and the API (not yet started: the first use
+    /// starts it), with <paramref name="services"/> registered after the app's own (a clock the test moves).
+    /// </summary>
+    public static async Task<ApiHost> StartAsync(
+        JwksBehaviour behaviour = JwksBehaviour.Serve,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var tenant = await TestTenant.StartAsync();
         tenant.Behaviour = behaviour;
-        return new ApiHost(tenant, new ApiFactory(tenant, settings));
+        return new ApiHost(tenant, new ApiFactory(tenant, settings, services: services));
     }
 
     public async ValueTask DisposeAsync()
