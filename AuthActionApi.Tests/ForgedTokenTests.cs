@@ -300,6 +300,32 @@ public sealed class ForgedTokenTests : ApiFixture
         await response.ShouldBeRefusedAsync(reason);
     }
 
+    [Test]
+    public async Task GetProtected_UnknownKidInAHeaderOfSeveralKilobytes_Returns401UnknownSigningKey()
+    {
+        // Within the token length limit, a header too large for the reader's stack buffer is read from a rented one.
+        var token = Tenant.Token().Header("kid", "made-up-" + new string('k', 5000)).Build();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+    }
+
+    [TestCase(1000, "made-up")]
+    [TestCase(1000, null)]
+    [TestCase(63, "made-up")]
+    public async Task GetProtected_HeaderNestedBeyondWhatJsonReadersAllow_Returns401(int depth, string? kid)
+    {
+        // A header any reader gives up on (System.Text.Json stops at 64 levels) is a refusal, never a 500.
+        var nested = new string('[', depth) + new string(']', depth);
+        var header = kid is null ? $$"""{"alg":"RS256","x":{{nested}}}""" : $$"""{"alg":"RS256","kid":"{{kid}}","x":{{nested}}}""";
+        var payload = Tenant.Token().Build().Split('.')[1];
+
+        var response = await Client.GetWithTokenAsync("/protected", Base64UrlEncoder.Encode(header) + "." + payload + "." + RandomSegment(256));
+
+        await response.ShouldBeRefusedAsync(depth < 64 && kid is not null ? Refusal.UnknownSigningKey : Refusal.Malformed);
+    }
+
     [TestCase("[\"exp\"]")]
     [TestCase("\"exp\"")]
     public async Task GetProtected_CritHeader_Returns401UnsupportedHeader(string crit)
