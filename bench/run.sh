@@ -6,7 +6,7 @@
 # built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
 # minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
-#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads (~5 min)
+#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~8 min)
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
 #   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
