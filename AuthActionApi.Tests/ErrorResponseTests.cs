@@ -19,24 +19,6 @@ public sealed class ErrorResponseTests : ApiFixture
     private const int TokenRejectedEventId = 2002;
 
     [Test]
-    public async Task GetProtected_WithoutToken_ReturnsPlainBearerChallengeAndProblemBody()
-    {
-        var response = await Client.GetAsync("/protected");
-
-        await response.ShouldAskForATokenAsync();
-        (await ReadProblemAsync(response)).GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
-    }
-
-    [Test]
-    public async Task GetProtected_WithInvalidToken_ReturnsRfc9457ProblemBody()
-    {
-        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddHours(-1)).Build());
-
-        await response.ShouldBeRefusedAsync(Refusal.Expired);
-        (await ReadProblemAsync(response)).GetProperty("type").GetString().Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.2");
-    }
-
-    [Test]
     public async Task GetProtected_WithInvalidToken_TraceIdMatchesTheRejectionLogLine()
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());

@@ -21,6 +21,10 @@ public static class Refusal
     public const string Malformed = "The token is malformed";
     public const string Invalid = "The token is invalid";
 
+    /// <summary>RFC 9457's <c>type</c> of a 401 and a 403 problem body: the status's section of RFC 9110.</summary>
+    private const string Unauthorized401 = "https://tools.ietf.org/html/rfc9110#section-15.5.2";
+    private const string Forbidden403 = "https://tools.ietf.org/html/rfc9110#section-15.5.4";
+
     /// <summary>The RFC 6750 challenge for a refused token.</summary>
     public static string Challenge(string description) =>
         $"Bearer error=\"invalid_token\", error_description=\"{description}\"";
@@ -33,6 +37,7 @@ public static class Refusal
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         // Read as a string: the body stays readable for the caller's own assertions afterwards.
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("type").GetString().Should().Be(Unauthorized401);
         problem.GetProperty("status").GetInt32().Should().Be(401);
         problem.GetProperty("title").GetString().Should().Be("Unauthorized");
         problem.GetProperty("detail").GetString().Should().Be("This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
@@ -50,13 +55,14 @@ public static class Refusal
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         // Read as a string: the body stays readable for the caller's own assertions afterwards.
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("type").GetString().Should().Be(Forbidden403);
         problem.GetProperty("status").GetInt32().Should().Be(403);
         problem.GetProperty("title").GetString().Should().Be("Insufficient scope");
         problem.GetProperty("missingScopes").EnumerateArray().Select(s => s.GetString()).Should().Equal(missing);
         problem.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$");
     }
 
-    /// <summary>Asserts what a client reads from a refused token: 401, the exact challenge, a problem body that says why.</summary>
+    /// <summary>Asserts what a client reads from a refused token: 401, the exact challenge, an RFC 9457 problem body that says why.</summary>
     public static async Task ShouldBeRefusedAsync(this HttpResponseMessage response, string description)
     {
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -64,6 +70,7 @@ public static class Refusal
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         // Read as a string: the body stays readable for the caller's own assertions afterwards.
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("type").GetString().Should().Be(Unauthorized401);
         problem.GetProperty("status").GetInt32().Should().Be(401);
         problem.GetProperty("title").GetString().Should().Be("Invalid access token");
         problem.GetProperty("detail").GetString().Should().Be(description + ".");
