@@ -16,12 +16,21 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class SigningKeyLifecycleTests
 {
-    /// <summary>An unknown-kid budget of <paramref name="refreshesPerMinute"/>, and no scheduled refresh within a test.</summary>
-    private static Dictionary<string, string?> OnAMovedClock(int refreshesPerMinute) => new()
+    /// <summary>
+    /// A host on <paramref name="clock"/>, with its keys loaded, an unknown-kid budget of
+    /// <paramref name="refreshesPerMinute"/> and no scheduled refresh within a test.
+    /// </summary>
+    private static async Task<ApiHost> StartOnAsync(FakeTimeProvider clock, int refreshesPerMinute)
     {
-        ["AuthAction:Jwks:RefreshesPerMinute"] = refreshesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["AuthAction:Jwks:RefreshesPerMinute"] = refreshesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00",
+        };
+        var host = await ApiHost.StartAsync(settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
+        await host.Api.WaitForKeysAsync();
+        return host;
+    }
 
     [Test]
     public async Task Startup_WithoutAnyRequest_LoadsKeysInTheBackground()
@@ -112,9 +121,8 @@ public sealed class SigningKeyLifecycleTests
     {
         // Arrange: two unknown-kid fetches a minute, on a clock the test moves; no scheduled refresh within the test.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await ApiHost.StartAsync(settings: OnAMovedClock(refreshesPerMinute: 2), services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var host = await StartOnAsync(clock, refreshesPerMinute: 2);
         using var client = host.Api.CreateClient();
-        await host.Api.WaitForKeysAsync();
         var fetchesBefore = host.Tenant.JwksFetches;
         var firstFetchAt = clock.GetUtcNow();
         for (var i = 0; i < 2; i++)
@@ -146,9 +154,8 @@ public sealed class SigningKeyLifecycleTests
     {
         // Arrange: a made-up kid costs one fetch that finds nothing new; the next 60 s / 2 hold further fetches back.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await ApiHost.StartAsync(settings: OnAMovedClock(refreshesPerMinute: 2), services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var host = await StartOnAsync(clock, refreshesPerMinute: 2);
         using var client = host.Api.CreateClient();
-        await host.Api.WaitForKeysAsync();
         var fetchesBefore = host.Tenant.JwksFetches;
         var fruitlessAt = clock.GetUtcNow();
         await (await client.GetWithTokenAsync("/protected", host.Tenant.Token().Header("kid", "made-up").Build()))
