@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Caching;
+using AuthActionApi.Authentication.Validation;
 using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

@@ -1,5 +1,7 @@
 using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
+using AuthActionApi.Authentication.Validation;
 using AuthActionApi.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
+using AuthActionApi.Authentication.Validation;
 using AuthActionApi.Http;
 using AuthActionApi.Logging;
 using Microsoft.AspNetCore.Authentication;

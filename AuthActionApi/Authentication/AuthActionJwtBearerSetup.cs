@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication.Validation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

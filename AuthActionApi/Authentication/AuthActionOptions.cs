@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
 
 namespace AuthActionApi.Authentication;

@@ -3,7 +3,7 @@ using AuthActionApi.Authentication.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
 /// The full check of a token JwtBearer has not seen validated before (a token the cache holds is answered in

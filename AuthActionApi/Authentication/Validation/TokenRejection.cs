@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
 /// Why a token was refused, as the fixed phrase a client reads in <c>error_description</c>. The phrases never

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
 /// RFC 7519 writes <c>exp</c>, <c>nbf</c> and <c>iat</c> as NumericDate: a JSON number. IdentityModel also reads a

@@ -1,4 +1,4 @@
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Caching;
 
 /// <summary>
 /// The cache of validated tokens (section <c>AuthAction:TokenCache</c>), as Envoy's <c>jwt_cache_config</c>:

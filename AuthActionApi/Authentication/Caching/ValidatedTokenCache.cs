@@ -11,7 +11,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Caching;
 
 /// <summary>
 /// Tokens that passed every check, remembered the way Envoy's <c>jwt_authn</c> does, so a caller that sends

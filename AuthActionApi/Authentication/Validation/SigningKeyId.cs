@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
 /// The <c>kid</c> of a compact JWS, read from its protected header alone, without decoding the payload: enough to
