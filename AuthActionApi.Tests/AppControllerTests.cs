@@ -3,7 +3,10 @@ using AuthActionApi.Tests.Support;
 
 namespace AuthActionApi.Tests;
 
-/// <summary>The two routes, called through the real pipeline with tokens a real tenant signed.</summary>
+/// <summary>
+/// The API as a client sees it, called through the real HTTP pipeline with tokens a real tenant signed: start here.
+/// <c>/protected/scoped</c> has <see cref="ScopedEndpointTests"/>, each kind of refusal <see cref="ForgedTokenTests"/>.
+/// </summary>
 public sealed class AppControllerTests : ApiFixture
 {
     [Test]
