@@ -1,5 +1,6 @@
 using System.Net;
 using AuthActionApi.Tests.Support;
+using Serilog.Events;
 
 namespace AuthActionApi.Tests;
 
@@ -11,6 +12,8 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class JwksKeyTests
 {
+    private const int SigningKeysLeftOutEventId = 1004;
+
     [TestCase(512)]
     [TestCase(1024)]
     [TestCase(2040)]
@@ -60,5 +63,66 @@ public sealed class JwksKeyTests
 
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
         host.Keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
+    }
+
+    [Test]
+    public async Task Fetch_SigningKeyLeftOut_IsLoggedOnceAtWarningWithItsKidAndWhy()
+    {
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastRefresh);
+        using var weak = new TestSigningKey(bits: 1024) { PublishedModulusBytes = 256 };
+        host.Tenant.Publish(weak);
+        await host.Api.WaitForKeysAsync();
+
+        // Act: the same JWKS, fetched twice more on the schedule.
+        await host.Tenant.WaitForFetchesAsync(host.Tenant.JwksFetches + 2);
+
+        var lines = host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).ToList();
+        lines.Should().ContainSingle("the same keys left out again are not news");
+        lines[0].Level.Should().Be(LogEventLevel.Warning);
+        lines[0].Properties["LeftOut"].ToString().Should().Be($"\"{weak.Kid} (a modulus of 1024 bits, under 2048)\"");
+    }
+
+    [Test]
+    public async Task Fetch_LeftOutKeyWithAKidOfKilobytes_IsNamedByItsFirst64Characters()
+    {
+        // The JWKS comes from outside: what it names reaches the log bounded.
+        await using var host = await ApiHost.StartAsync();
+        using var weak = new TestSigningKey(kid: new string('k', 5000), bits: 1024);
+        host.Tenant.Publish(weak);
+        await host.Api.WaitForKeysAsync();
+        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Any(), "the fetch has said what it left out");
+
+        var line = host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Single();
+
+        line.Properties["LeftOut"].ToString().Should().Be($"\"{new string('k', 64)}… (a modulus of 1024 bits, under 2048)\"");
+    }
+
+    [Test]
+    public async Task Fetch_EncryptionKeyLeftOut_IsNoWarning()
+    {
+        await using var host = await ApiHost.StartAsync();
+        using var encryption = new TestSigningKey { PublishedUse = "enc" };
+        host.Tenant.Publish(encryption);
+        await host.Api.WaitForKeysAsync();
+
+        await host.Keys.RefreshAsync(CancellationToken.None);
+
+        host.Keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
+        host.Api.Logs.From("AuthActionApi.Authentication.Keys.JwksKeySource").Should()
+            .NotContain(e => e.Level >= LogEventLevel.Warning, "a key that is not for signatures is simply not ours");
+    }
+
+    [Test]
+    public async Task Fetch_NoUsableKey_FailsNamingEachKeyLeftOutAndWhy()
+    {
+        await using var host = await ApiHost.StartAsync(settings: ApiHost.FastRefresh);
+        using var weak = new TestSigningKey(bits: 1024) { PublishedModulusBytes = 256 };
+        host.Tenant.Publish(weak);
+        host.Tenant.Unpublish(host.Tenant.ActiveKey);
+
+        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
+
+        host.FetchFailureReasons.Should().Contain(
+            $"The JWKS document holds no usable RS256 signing key (left out: {weak.Kid} (a modulus of 1024 bits, under 2048))");
     }
 }

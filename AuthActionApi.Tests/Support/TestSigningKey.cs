@@ -25,6 +25,9 @@ public sealed class TestSigningKey : IDisposable
     /// <summary>When set, published as <c>e</c> instead of the key's own exponent: a key RSA cannot import.</summary>
     public byte[]? PublishedExponent { get; init; }
 
+    /// <summary>The published <c>use</c>: <c>sig</c> unless a test publishes the key as something else (<c>enc</c>).</summary>
+    public string PublishedUse { get; init; } = "sig";
+
     /// <summary>The public half as a JWKS entry.</summary>
     public object PublicJwk
     {
@@ -34,7 +37,7 @@ public sealed class TestSigningKey : IDisposable
             return new
             {
                 kty = "RSA",
-                use = "sig",
+                use = PublishedUse,
                 alg = "RS256",
                 kid = Kid,
                 n = Base64UrlEncoder.Encode(PadLeft(parameters.Modulus!, PublishedModulusBytes)),

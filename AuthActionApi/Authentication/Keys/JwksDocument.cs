@@ -14,7 +14,7 @@ internal static class JwksDocument
 {
     private const int MinimumModulusBits = 2048;
 
-    public static FrozenDictionary<string, SecurityKey> ReadSigningKeys(string json)
+    public static JwksKeys ReadSigningKeys(string json)
     {
         JsonWebKeySet set;
         try
@@ -27,39 +27,12 @@ internal static class JwksDocument
         }
 
         var keys = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
+        var leftOut = new List<LeftOutKey>();
         foreach (var jwk in set.Keys)
         {
-            if (jwk.Kty != JsonWebAlgorithmsKeyTypes.RSA
-                || string.IsNullOrEmpty(jwk.Kid)
-                || (!string.IsNullOrEmpty(jwk.Use) && jwk.Use != JsonWebKeyUseNames.Sig)
-                || (!string.IsNullOrEmpty(jwk.Alg) && jwk.Alg != SecurityAlgorithms.RsaSha256)
-                || string.IsNullOrEmpty(jwk.N) || string.IsNullOrEmpty(jwk.E))
+            if (ReadKey(jwk, out var parameters) is { } why)
             {
-                continue;
-            }
-
-            byte[] modulus;
-            byte[] exponent;
-            try
-            {
-                modulus = Base64UrlEncoder.DecodeBytes(jwk.N);
-                exponent = Base64UrlEncoder.DecodeBytes(jwk.E);
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
-
-            // Leading zero bytes add length, not strength: a 1024-bit modulus padded to 256 bytes is still 1024 bits.
-            modulus = modulus.AsSpan().TrimStart((byte)0).ToArray();
-            if (BitLength(modulus) < MinimumModulusBits)
-            {
-                continue;
-            }
-
-            var parameters = new RSAParameters { Modulus = modulus, Exponent = exponent };
-            if (!CanImport(parameters))
-            {
+                leftOut.Add(why);
                 continue;
             }
 
@@ -69,10 +42,65 @@ internal static class JwksDocument
         if (keys.Count == 0)
         {
             // A tenant always publishes a key; an empty set is a broken response, never a reason to drop every key.
-            throw new InvalidDataException("The JWKS document holds no usable RS256 signing key.");
+            var left = leftOut.Count == 0 ? "it lists none" : "left out: " + LeftOutKey.Describe(leftOut);
+            throw new InvalidDataException($"The JWKS document holds no usable RS256 signing key ({left})");
         }
 
-        return keys.ToFrozenDictionary(StringComparer.Ordinal);
+        return new JwksKeys(keys.ToFrozenDictionary(StringComparer.Ordinal), leftOut);
+    }
+
+    /// <summary>Why <paramref name="jwk"/> is left out, or <see langword="null"/> and its <paramref name="parameters"/> for a key this API trusts.</summary>
+    private static LeftOutKey? ReadKey(JsonWebKey jwk, out RSAParameters parameters)
+    {
+        parameters = default;
+        var kid = jwk.Kid;
+        if (jwk.Kty != JsonWebAlgorithmsKeyTypes.RSA)
+        {
+            return new(kid, $"a {LeftOutKey.Shown(jwk.Kty)} key, not RSA", MeantForSigning: false);
+        }
+
+        if (!string.IsNullOrEmpty(jwk.Use) && jwk.Use != JsonWebKeyUseNames.Sig)
+        {
+            return new(kid, $"for use {LeftOutKey.Shown(jwk.Use)}, not signatures", MeantForSigning: false);
+        }
+
+        if (!string.IsNullOrEmpty(jwk.Alg) && jwk.Alg != SecurityAlgorithms.RsaSha256)
+        {
+            return new(kid, $"for {LeftOutKey.Shown(jwk.Alg)}, not RS256", MeantForSigning: false);
+        }
+
+        if (string.IsNullOrEmpty(kid))
+        {
+            return new(kid, "no kid, which every token names", MeantForSigning: true);
+        }
+
+        if (string.IsNullOrEmpty(jwk.N) || string.IsNullOrEmpty(jwk.E))
+        {
+            return new(kid, "no n or e", MeantForSigning: true);
+        }
+
+        byte[] modulus;
+        byte[] exponent;
+        try
+        {
+            modulus = Base64UrlEncoder.DecodeBytes(jwk.N);
+            exponent = Base64UrlEncoder.DecodeBytes(jwk.E);
+        }
+        catch (FormatException)
+        {
+            return new(kid, "n or e is not base64url", MeantForSigning: true);
+        }
+
+        // Leading zero bytes add length, not strength: a 1024-bit modulus padded to 256 bytes is still 1024 bits.
+        modulus = modulus.AsSpan().TrimStart((byte)0).ToArray();
+        var bits = BitLength(modulus);
+        if (bits < MinimumModulusBits)
+        {
+            return new(kid, $"a modulus of {bits} bits, under {MinimumModulusBits}", MeantForSigning: true);
+        }
+
+        parameters = new RSAParameters { Modulus = modulus, Exponent = exponent };
+        return CanImport(parameters) ? null : new(kid, "n and e that RSA cannot import", MeantForSigning: true);
     }
 
     /// <summary>The bits of a big-endian unsigned integer without leading zero bytes: whole bytes below the top one, plus the top one's.</summary>

@@ -1,7 +1,5 @@
-using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication.Keys;
 
@@ -48,6 +46,9 @@ internal sealed partial class JwksKeySource(
     /// flood of made-up <c>kid</c>s is then answered without taking the lock every other caller needs.
     /// </summary>
     private long _unknownKeyFetchesDeniedUntil;
+
+    /// <summary>The keys the last successful fetch left out, as logged: the same again is not logged again.</summary>
+    private string _leftOutLogged = string.Empty;
 
     /// <summary>Raised after a fetch replaced the key set, with the <c>kid</c>s that are gone.</summary>
     public event Action<IReadOnlyCollection<string>>? KeysRemoved;
@@ -182,10 +183,10 @@ internal sealed partial class JwksKeySource(
         string[] removed;
         try
         {
-            FrozenDictionary<string, SecurityKey> keys;
+            JwksKeys document;
             try
             {
-                keys = await DownloadAsync(settings);
+                document = await DownloadAsync(settings);
             }
             catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -207,6 +208,7 @@ internal sealed partial class JwksKeySource(
                 return;
             }
 
+            var keys = document.Trusted;
             var next = new SigningKeySet(keys, time.GetUtcNow());
             var added = previous is null ? keys.Count : keys.Keys.Count(kid => !previous.Keys.ContainsKey(kid));
             removed = previous?.Keys.Keys.Where(kid => !keys.ContainsKey(kid)).ToArray() ?? [];
@@ -224,6 +226,7 @@ internal sealed partial class JwksKeySource(
 
             _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
             Log.KeysFetched(logger, settings.JwksUri, keys.Count, added, removed.Length, reason);
+            LogLeftOut(document.LeftOut);
         }
         finally
         {
@@ -240,7 +243,31 @@ internal sealed partial class JwksKeySource(
         }
     }
 
-    private async Task<FrozenDictionary<string, SecurityKey>> DownloadAsync(AuthActionOptions settings)
+    /// <summary>
+    /// The keys this fetch left out, when they differ from the last fetch's: at Warning if one of them presents itself
+    /// as an RS256 signing key (the tokens it signed will be refused as unknown), else at Debug.
+    /// </summary>
+    private void LogLeftOut(IReadOnlyList<LeftOutKey> leftOut)
+    {
+        // Only FetchAsync calls this, and only one fetch runs at a time.
+        var described = LeftOutKey.Describe(leftOut);
+        if (described == _leftOutLogged)
+        {
+            return;
+        }
+
+        _leftOutLogged = described;
+        if (leftOut.Any(key => key.MeantForSigning))
+        {
+            Log.SigningKeysLeftOut(logger, leftOut.Count, described);
+        }
+        else if (leftOut.Count > 0)
+        {
+            Log.OtherKeysLeftOut(logger, leftOut.Count, described);
+        }
+    }
+
+    private async Task<JwksKeys> DownloadAsync(AuthActionOptions settings)
     {
         // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
         using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
@@ -293,6 +320,14 @@ internal sealed partial class JwksKeySource(
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
             Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Removed} removed; reason {Reason})")]
         public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int removed, FetchReason reason);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+            Message = "Left out {Count} of the tenant's published keys, whose tokens will be refused as signed by an unknown key: {LeftOut}")]
+        public static partial void SigningKeysLeftOut(ILogger logger, int count, string leftOut);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Debug,
+            Message = "Left out {Count} of the tenant's published keys, none of them an RS256 signing key: {LeftOut}")]
+        public static partial void OtherKeysLeftOut(ILogger logger, int count, string leftOut);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
             Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
