@@ -6,7 +6,7 @@
 # built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
 # minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
-#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~8 min)
+#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~9 min)
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
 #   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
@@ -160,8 +160,9 @@ flood_summary=""
 if [[ $FLOOD == 1 ]]; then
   # Three floods, each of 16 connections beside the usual 64 valid ones, each its own round: tokens naming
   # made-up kids (the fetch budget must hold: one fetch per cooldown slot), tokens under a published kid with a
-  # wrong signature (RSA runs for each), and garbage that is not a JWT at all. Valid /protected must keep most of
-  # its flood-free throughput: flood_ratio is the median, over the made-up-kid pairs, of flooded over clean.
+  # wrong signature (RSA runs for each), and garbage that is not a JWT at all; then, as a yardstick, the valid token
+  # on the same 16 connections. Valid /protected must keep most of its flood-free throughput: flood_ratio is the
+  # median, over the made-up-kid pairs, of flooded over clean.
   header_b64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
   rest=${token#*.}
   signed=${token%.*}
@@ -186,6 +187,9 @@ if [[ $FLOOD == 1 ]]; then
   # The same header and payload under a signature of the right length that is not theirs.
   echo "$signed.$(printf '%s' "$signature" | rev)" | write_flood wrong-signature
   for (( i = 0; i < 200; i++ )); do echo "not-a-token-$i-$RANDOM"; done | write_flood garbage
+  # The yardstick: the same 16 connections sending the valid token. What 16 more clients cost on these two cores
+  # whatever they send; a flood of forgeries that came close to it would cost no more than serving them.
+  echo "$token" | write_flood valid-token
 
   flood_pair() { # kind, order; prints "ratio p99_ratio rps p99 refused fetches" for one flooded and one clean round
     local kind=$1 order=$2 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid cl_rps cl_p50 cl_p99 cl_bad
@@ -200,7 +204,7 @@ if [[ $FLOOD == 1 ]]; then
     fetches=$(( $(jwks_fetches) - fetches0 ))
     if [[ $order != clean-first ]]; then read -r cl_rps cl_p50 cl_p99 cl_bad <<<"$(run_round protected "$DURATION")"; fi
     log "$kind flood: valid /protected $fl_rps req/s (p99 $fl_p99 ms) beside it, $cl_rps req/s (p99 $cl_p99 ms) in the" \
-      "clean round next to it; non-2xx $fl_bad; $kind tokens refused $refused/s; JWKS fetches $fetches"
+      "clean round next to it; non-2xx $fl_bad; $kind tokens answered $refused/s; JWKS fetches $fetches"
     [[ $fl_bad == 0 ]] || { log "valid requests failed during the $kind flood"; exit 1; }
     awk -v f="$fl_rps" -v n="$cl_rps" -v fp="$fl_p99" -v np="$cl_p99" -v r="$refused" -v j="$fetches" \
       'BEGIN { printf "%.3f %.3f %s %s %s %s\n", f / n, fp / np, f, fp, r, j }'
@@ -225,8 +229,10 @@ if [[ $FLOOD == 1 ]]; then
   read -r flood_ratio flood_p99 kid_rps kid_p99 kid_refused kid_fetches <<<"$(flood_round unknown-kid)"
   read -r sig_ratio sig_p99 _ _ sig_refused _ <<<"$(flood_round wrong-signature)"
   read -r garbage_ratio garbage_p99 _ _ garbage_refused _ <<<"$(flood_round garbage)"
+  read -r yardstick_ratio yardstick_p99 _ _ yardstick_answered _ <<<"$(flood_round valid-token)"
   flood_summary=" | flood: valid ${kid_rps} req/s p99 ${kid_p99}ms, unknown-kid ${kid_refused}/s, jwks_fetches=${kid_fetches} in ${FLOOD_ROUNDS} rounds, flood_ratio=${flood_ratio} flood_p99_ratio=${flood_p99}"
   flood_summary+=" | wrong-signature flood ${sig_refused}/s: ratio=${sig_ratio} p99_ratio=${sig_p99} | garbage flood ${garbage_refused}/s: ratio=${garbage_ratio} p99_ratio=${garbage_p99}"
+  flood_summary+=" | yardstick, valid-token flood ${yardstick_answered}/s: ratio=${yardstick_ratio} p99_ratio=${yardstick_p99}"
 fi
 
 peak_rss_mb=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status")
