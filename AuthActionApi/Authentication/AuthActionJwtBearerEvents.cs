@@ -199,13 +199,13 @@ internal sealed partial class AuthActionJwtBearerEvents(
 
         context.HandleResponse();
         var http = context.HttpContext;
-        var traceId = TraceId.Of(http);
         var failure = context.AuthenticateFailure;
 
         if (failure is SigningKeysUnavailableException)
         {
             if (refusals.Record(http, KeysUnavailableReason, logger, LogLevel.Warning))
             {
+                var traceId = TraceId.Of(http);
                 Log.KeysUnavailable(logger, http.Request.Method, http.Request.Path.Value, traceId);
             }
 
@@ -221,14 +221,14 @@ internal sealed partial class AuthActionJwtBearerEvents(
         if (failure is null)
         {
             // RFC 6750 3.1: a request without credentials gets no error code.
-            LogRefusal(http, TokenRejection.Missing, failure: null, traceId);
+            LogRefusal(http, TokenRejection.Missing, failure: null);
             http.Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
             await WriteProblemAsync(http, "Unauthorized", "This endpoint needs an access token in the header 'Authorization: Bearer <token>'.");
             return;
         }
 
         var description = TokenRejection.Describe(failure);
-        LogRefusal(http, description, failure, traceId);
+        LogRefusal(http, description, failure);
         http.Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Bearer error=\"invalid_token\", error_description=\"{description}\"");
         await WriteProblemAsync(http, "Invalid access token", description + ".");
     }
@@ -237,12 +237,15 @@ internal sealed partial class AuthActionJwtBearerEvents(
     /// One line per refusal, within the throttle's budget for its reason: the fixed phrase, the failure's type and
     /// IdentityModel's IDX code (never its multi-line text), and for a wrong audience or issuer what this API expects.
     /// </summary>
-    private void LogRefusal(HttpContext http, string description, Exception? failure, string traceId)
+    private void LogRefusal(HttpContext http, string description, Exception? failure)
     {
         if (!refusals.Record(http, description, logger, LogLevel.Information))
         {
             return;
         }
+
+        // Read only for a line that is written: the problem body reads its own, the same id.
+        var traceId = TraceId.Of(http);
 
         var method = http.Request.Method;
         var path = http.Request.Path.Value;

@@ -34,7 +34,6 @@ internal sealed partial class ScopeAuthorizationResultHandler(
             return;
         }
 
-        var traceId = TraceId.Of(context);
         var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().ToArray() ?? [];
         if (failed.Length == 0)
         {
@@ -49,6 +48,7 @@ internal sealed partial class ScopeAuthorizationResultHandler(
         string[] missing = [.. failed.SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).Where(s => !granted.Contains(s))];
         if (refusals.Record(context, InsufficientScopeReason, logger, LogLevel.Information))
         {
+            var traceId = TraceId.Of(context);
             Log.InsufficientScope(logger, context.Request.Method, context.Request.Path.Value, context.User.FindFirst("sub")?.Value, missing, traceId);
         }
 
