@@ -3,7 +3,9 @@ using System.Net;
 using System.Security.Claims;
 using AuthActionApi.Authentication;
 using AuthActionApi.Authentication.Caching;
+using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Authentication.Validation;
+using Microsoft.Extensions.Configuration;
 using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -14,9 +16,10 @@ using Microsoft.Extensions.Options;
 namespace AuthActionApi.Tests;
 
 /// <summary>
-/// A token found in the cache is answered before JwtBearer parses it. These tests hold that shortcut to what a
-/// full validation gives: the same ticket, your own JwtBearer events run and obeyed (<c>OnMessageReceived</c>,
-/// <c>OnTokenValidated</c>), a principal and properties of the request's own, the saved token when SaveToken is on,
+/// A token found in the cache is answered by the token handler JwtBearer calls, without parsing it or checking its
+/// signature again; JwtBearer does the rest as for any token. These tests hold that shortcut to what a full validation
+/// gives: the same ticket, your own JwtBearer events run and obeyed (<c>OnMessageReceived</c>, <c>OnTokenValidated</c>,
+/// <c>OnChallenge</c>) however you set them, a principal of the request's own, the saved token when SaveToken is on,
 /// and entries that never cross from one authentication scheme to another. A test that needs a hook of its own
 /// builds a host with it.
 /// </summary>
@@ -98,29 +101,25 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             result.Properties!.Items["added"].Should().Be("once");
         });
         var cache = api.Services.GetRequiredService<ValidatedTokenCache>();
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, BearerOptions(api.Services), token, out var next).Should().BeTrue();
-        next!.Identity.FindAll("added").Should().BeEmpty();
-        next.Properties.Items.Should().NotContainKey("added");
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, BearerTokenHandler(api.Services), token, out var next).Should().BeTrue();
+        next!.ClaimsIdentity.FindAll("added").Should().BeEmpty();
     }
 
     [Test]
-    public async Task TryGet_CachedToken_GivesEachCallerItsOwnIdentityAndProperties()
+    public async Task TryGet_CachedToken_GivesEachCallerItsOwnIdentity()
     {
         var token = Tenant.Token().Unique().Build();
         (await Client.GetWithTokenAsync("/protected", token)).StatusCode.Should().Be(HttpStatusCode.OK);
         var cache = Api.Services.GetRequiredService<ValidatedTokenCache>();
-        var options = BearerOptions(Api.Services);
+        var owner = BearerTokenHandler(Api.Services);
 
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, options, token, out var first).Should().BeTrue();
-        first!.Identity.AddClaim(new Claim("scope", "admin:everything"));
-        first.Properties.Items["tampered"] = "yes";
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, options, token, out var second).Should().BeTrue();
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, owner, token, out var first).Should().BeTrue();
+        first!.ClaimsIdentity.AddClaim(new Claim("scope", "admin:everything"));
+        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, owner, token, out var second).Should().BeTrue();
 
-        second!.Identity.Should().NotBeSameAs(first.Identity);
-        second.Identity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
-        second.Identity.Name.Should().Be("test-client@clients");
-        second.Properties.Should().NotBeSameAs(first.Properties);
-        second.Properties.Items.Should().NotContainKey("tampered");
+        second!.ClaimsIdentity.Should().NotBeSameAs(first.ClaimsIdentity);
+        second.ClaimsIdentity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");
+        second.ClaimsIdentity.Name.Should().Be("test-client@clients");
     }
 
     [Test]
@@ -261,40 +260,121 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     }
 
     [Test]
-    public async Task Start_EventsObjectReplaced_FailsNamingTheFix()
+    public async Task GetProtected_EventsObjectReplacedWithOneThatRefusesASubject_IsObeyedFullAndCached()
     {
-        await using var api = WithHook(options => options.Events = new JwtBearerEvents());
+        await using var api = WithHook(options => options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (context.Principal?.FindFirst("sub")?.Value == "blocked@clients")
+                {
+                    context.Fail("This client is blocked.");
+                }
 
-        api.StartupFailures().Should().ContainSingle().Which.Should()
-            .StartWith("JwtBearerOptions.Events of the 'Bearer' scheme was replaced").And.Contain("options.Events.OnTokenValidated");
+                return Task.CompletedTask;
+            },
+        });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        var cache = new TokenCacheCounters(api.Services);
+        var blocked = Tenant.Token().Unique().Claim("sub", "blocked@clients").Build();
+        var allowed = Tenant.Token().Unique().Build();
+
+        var first = await client.GetWithTokenAsync("/protected", blocked);
+        var second = await client.GetWithTokenAsync("/protected", blocked);
+        (await client.GetWithTokenAsync("/protected", allowed)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var hitsBefore = cache.Hits;
+        var allowedAgain = await client.GetWithTokenAsync("/protected", allowed);
+
+        await first.ShouldBeRefusedAsync(Refusal.Invalid);
+        await second.ShouldBeRefusedAsync(Refusal.Invalid);
+        allowedAgain.StatusCode.Should().Be(HttpStatusCode.OK);
+        (cache.Hits - hitsBefore).Should().Be(1, "a token your OnTokenValidated accepted is cached under a replaced events object too");
     }
 
-    private static JwtBearerOptions BearerOptions(IServiceProvider services) =>
-        services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
-
-    /// <summary>A host of its own whose Bearer scheme has your delegates set the documented way, after the app's set-up.</summary>
-    private ApiFactory WithHook(Action<JwtBearerOptions> configure) =>
-        new(Tenant, services: services => services.PostConfigure(JwtBearerDefaults.AuthenticationScheme, configure));
-
-    /// <summary>
-    /// A second JwtBearer scheme for a partner's audience that reuses this app's token handler and events, as a team
-    /// that accepts tokens for two APIs would set it up.
-    /// </summary>
-    private ApiFactory WithPartnerScheme() => new(Tenant, services: services =>
+    [Test]
+    public async Task GetProtected_EventsObjectReplacedBeforeTheAuthActionWiring_KeepsTheRefusals()
     {
-        services.AddAuthentication().AddJwtBearer(PartnerScheme);
-        services.AddOptions<JwtBearerOptions>(PartnerScheme).Configure<IServiceProvider>((options, provider) =>
+        // Registered before the app's own set-up, as a library called before AddAuthAction would.
+        await using var api = new ApiFactory(Tenant, services: services =>
+            services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>>(
+                new ConfigureNamedOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events = new JwtBearerEvents()))));
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+
+        var expired = await client.GetWithTokenAsync("/protected", Tenant.Token().ExpiresAt(DateTimeOffset.UtcNow.AddMinutes(-5)).Build());
+        var missing = await client.GetAsync("/protected");
+
+        await expired.ShouldBeRefusedAsync(Refusal.Expired);
+        await missing.ShouldAskForATokenAsync();
+    }
+
+    [Test]
+    public async Task GetProtected_EventsTypeOfYourOwn_RunsItAndKeepsTheRefusals()
+    {
+        await using var api = new ApiFactory(Tenant, services: services =>
         {
-            // Resolved here, not injected: the monitor's factory would otherwise depend on this very configuration.
-            var main = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
-            options.MapInboundClaims = false;
-            options.TokenHandlers.Clear();
-            options.TokenHandlers.Add(provider.GetRequiredService<AuthActionTokenHandler>());
-            options.Events = ActivatorUtilities.CreateInstance<AuthActionJwtBearerEvents>(provider);
-            options.TokenValidationParameters = main.TokenValidationParameters.Clone();
-            options.TokenValidationParameters.ValidAudience = PartnerAudience;
+            services.AddScoped<CountingEvents>();
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.EventsType = typeof(CountingEvents));
         });
-    });
+        using var client = api.CreateClient();
+        await api.WaitForKeysAsync();
+        CountingEvents.Reset();
+        using var stranger = new TestSigningKey();
+
+        var ok = await client.GetWithTokenAsync("/protected", Tenant.Token().Unique().Build());
+        var forged = await client.GetWithTokenAsync("/protected", Tenant.Token().SignedWith(stranger).Build());
+
+        ok.StatusCode.Should().Be(HttpStatusCode.OK);
+        await forged.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        CountingEvents.Validated.Should().Be(1);
+        CountingEvents.Challenged.Should().Be(1);
+    }
+
+    /// <summary>The scheme's options as JwtBearer reads them, and the token handler of that options instance.</summary>
+    private static AuthActionTokenHandler BearerTokenHandler(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme)
+            .TokenHandlers.OfType<AuthActionTokenHandler>().Single();
+
+    /// <summary>A host of its own whose Bearer scheme has your settings and delegates, set the documented way after the app's set-up.</summary>
+    private ApiFactory WithHook(Action<JwtBearerOptions> configure) =>
+        new(Tenant, services: services => services.Configure(JwtBearerDefaults.AuthenticationScheme, configure));
+
+    /// <summary>A second AuthAction scheme for a partner's audience, as a team that accepts tokens for two APIs would add it.</summary>
+    private ApiFactory WithPartnerScheme() => new(Tenant, services: services =>
+        services.AddAuthentication().AddAuthAction(
+            new ConfigurationBuilder().Build().GetSection(AuthActionOptions.SectionName),
+            options => options.TokenValidationParameters.ValidAudience = PartnerAudience,
+            PartnerScheme));
+
+    /// <summary>Events of your own, resolved per request from <c>EventsType</c> as JwtBearer documents it.</summary>
+    private sealed class CountingEvents : JwtBearerEvents
+    {
+        private static int s_validated;
+        private static int s_challenged;
+
+        public static int Validated => Volatile.Read(ref s_validated);
+
+        public static int Challenged => Volatile.Read(ref s_challenged);
+
+        public static void Reset()
+        {
+            Interlocked.Exchange(ref s_validated, 0);
+            Interlocked.Exchange(ref s_challenged, 0);
+        }
+
+        public override Task TokenValidated(TokenValidatedContext context)
+        {
+            Interlocked.Increment(ref s_validated);
+            return base.TokenValidated(context);
+        }
+
+        public override Task Challenge(JwtBearerChallengeContext context)
+        {
+            Interlocked.Increment(ref s_challenged);
+            return base.Challenge(context);
+        }
+    }
 
     /// <summary>Authenticates one request carrying the token through the app's own authentication service.</summary>
     private static async Task<AuthenticateResult> AuthenticateAsync(IServiceProvider services, string token, string scheme = JwtBearerDefaults.AuthenticationScheme)

@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication;
 using System.Net;
 using System.Text.Json.Nodes;
 using AuthActionApi.Tests.Support;
@@ -13,7 +14,7 @@ namespace AuthActionApi.Tests;
 /// </summary>
 public sealed class ClaimsLoggingTests : TenantFixture
 {
-    private const string ClaimsCategory = "AuthActionApi.TokenClaims";
+    private const string ClaimsCategory = "AuthActionApi.Authentication.TokenValidatedHandler";
 
     [Test]
     public async Task TokenValidated_InDevelopment_LogsTheClaimsPayloadWithItsJsonTypes()
@@ -47,28 +48,34 @@ public sealed class ClaimsLoggingTests : TenantFixture
     }
 
     [Test]
-    public async Task TokenValidated_TokenRevokedInOnTokenValidated_IsNeverLoggedAsValidated()
+    public async Task TokenValidated_TokenRefusedByACheckBeforeTheLog_IsNeverLoggedAsValidated()
     {
+        // A check of your own in front of the handler, as its summary says to write one.
         await using var api = new ApiFactory(Tenant, environment: "Development", services: services =>
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events.OnTokenValidated = context =>
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events.OnTokenValidated = context =>
             {
                 if (context.Principal!.HasClaim("org_id", "revoked-org"))
                 {
                     context.Fail("This organisation was revoked.");
+                    return Task.CompletedTask;
                 }
 
-                return Task.CompletedTask;
+                return TokenValidatedHandler.OnTokenValidated(context);
             }));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
-        var token = Tenant.Token().Unique().Claim("org_id", "revoked-org").Build();
+        var revoked = Tenant.Token().Unique().Claim("org_id", "revoked-org").Build();
+        var allowed = Tenant.Token().Unique().Claim("org_id", "org_42").Build();
 
-        var full = await client.GetWithTokenAsync("/protected", token);
-        var again = await client.GetWithTokenAsync("/protected", token);
+        var full = await client.GetWithTokenAsync("/protected", revoked);
+        var again = await client.GetWithTokenAsync("/protected", revoked);
+        (await client.GetWithTokenAsync("/protected", allowed)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await full.ShouldBeRefusedAsync(Refusal.Invalid);
         await again.ShouldBeRefusedAsync(Refusal.Invalid);
-        api.Logs.From(ClaimsCategory).Should().BeEmpty("a token OnTokenValidated refused was never validated");
+        var logged = api.Logs.From(ClaimsCategory).Should().ContainSingle("only the allowed token was validated").Subject;
+        ((ScalarValue)logged.Properties["Subject"]).Value.Should().Be("test-client@clients");
+        Dictionary(logged.Properties["Claims"]).Should().ContainKey("org_id").WhoseValue.ToString().Should().Be("\"org_42\"");
         api.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Refused an access token", StringComparison.Ordinal)).Should().Be(2);
     }
 

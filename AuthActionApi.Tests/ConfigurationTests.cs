@@ -39,7 +39,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("https://", "is not a host name")]
     public void Validate_MalformedDomain_NamesSettingBothVariablesAndExample(string? domain, string problem)
     {
-        var result = new AuthActionOptionsValidator().Validate(null, new AuthActionOptions { Domain = domain, Audience = "https://api" });
+        var result = new AuthActionOptionsValidator(AuthActionOptions.SectionName).Validate(null, new AuthActionOptions { Domain = domain, Audience = "https://api" });
 
         result.Failed.Should().BeTrue();
         result.Failures.Should().ContainSingle().Which.Should()
@@ -50,7 +50,7 @@ public sealed class ConfigurationTests : TenantFixture
     [Test]
     public void Validate_MissingAudience_NamesSettingBothVariablesAndExample()
     {
-        var result = new AuthActionOptionsValidator().Validate(null, new AuthActionOptions { Domain = "acme.eu.authaction.com" });
+        var result = new AuthActionOptionsValidator(AuthActionOptions.SectionName).Validate(null, new AuthActionOptions { Domain = "acme.eu.authaction.com" });
 
         result.Failures.Should().ContainSingle().Which.Should()
             .StartWith("AuthAction:Audience is missing")
@@ -113,25 +113,23 @@ public sealed class ConfigurationTests : TenantFixture
         start.Should().NotThrow();
     }
 
-    [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss), not \"30s\"", "AuthAction__ClockSkew", "00:00:30")]
-    [TestCase("AuthAction:TokenCache:SizeLimit", "abc", "must be a whole number, not \"abc\"", "AuthAction__TokenCache__SizeLimit", "10000")]
-    [TestCase("AuthAction:TokenCache:Enabled", "yes", "must be true or false, not \"yes\"", "AuthAction__TokenCache__Enabled", "true")]
-    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "1e9", "must be a whole number, not \"1e9\"", "AuthAction__Jwks__RefreshesPerMinute", "5")]
-    [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss), not \"\"", "AuthAction__Jwks__FetchTimeout", "00:00:10")]
-    public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyValueAndExample(string key, string value, string problem, string variable, string example)
+    [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss)", "AuthAction__ClockSkew")]
+    [TestCase("AuthAction:TokenCache:SizeLimit", "abc", "must be a whole number", "AuthAction__TokenCache__SizeLimit")]
+    [TestCase("AuthAction:TokenCache:Enabled", "yes", "must be true or false", "AuthAction__TokenCache__Enabled")]
+    [TestCase("AuthAction:Jwks:RefreshesPerMinute", "1e9", "must be a whole number", "AuthAction__Jwks__RefreshesPerMinute")]
+    [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss)", "AuthAction__Jwks__FetchTimeout")]
+    public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyAndVariable(string key, string value, string problem, string variable)
     {
         await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
 
         var failures = api.StartupFailures();
 
         failures.Should().ContainSingle("the other settings are fine, so nothing else may be reported").Which.Should()
-            .StartWith($"{key} {problem}: set it in appsettings.json")
-            .And.Contain($"environment variable {variable}")
-            .And.EndWith($", for example {example}.");
+            .Be($"{key} {problem}: set it in appsettings.json or with the environment variable {variable}.");
     }
 
     [Test]
-    public async Task Start_UnparseableValueWithControlCharacters_QuotesItEscapedAndShortened()
+    public async Task Start_UnparseableValueWithControlCharacters_NamesTheKeyWithoutEchoingTheValue()
     {
         var value = "30s\n\u001b[2J\u202e" + new string('x', 100);
         await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
@@ -139,10 +137,8 @@ public sealed class ConfigurationTests : TenantFixture
         var failures = api.StartupFailures();
 
         failures.Should().ContainSingle().Which.Should()
-            .Contain("""not "30s\n\u001B[2J\u202Exxx""")
-            .And.Contain("""xxx...": set it""")
-            .And.NotContain("\n").And.NotContain("\u001b").And.NotContain("\u202e")
-            .And.NotContain(new string('x', 41));
+            .StartWith("AuthAction:ClockSkew must be a time span")
+            .And.NotContain("30s").And.NotContain("\n").And.NotContain("\u001b").And.NotContain("\u202e").And.NotContain("xxx");
     }
 
     [TestCase("Number", "1e9")]
@@ -391,7 +387,7 @@ public sealed class ConfigurationTests : TenantFixture
         exitCode.Should().Be(78);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().ContainSingle(l => l.Contains("Cannot start:", StringComparison.Ordinal)).Which.Should()
-            .Contain("AuthAction:ClockSkew must be a time span").And.Contain("\"30s\"").And.Contain("AuthAction__ClockSkew");
+            .Contain("AuthAction:ClockSkew must be a time span").And.Contain("AuthAction__ClockSkew");
         output.Should().NotContain("   at ", "a configuration mistake is reported as a sentence, not a stack trace");
     }
 

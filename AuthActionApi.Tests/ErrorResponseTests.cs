@@ -80,7 +80,7 @@ public sealed class ErrorResponseTests : ApiFixture
     [Test]
     public async Task GetProtected_OnChallengeThatWritesItsOwnAnswer_ThatAnswerStands()
     {
-        await using var api = new ApiFactory(Tenant, services: services => services.PostConfigure<JwtBearerOptions>(
+        await using var api = new ApiFactory(Tenant, services: services => services.Configure<JwtBearerOptions>(
             JwtBearerDefaults.AuthenticationScheme,
             options => options.Events.OnChallenge = async context =>
             {

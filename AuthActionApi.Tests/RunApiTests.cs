@@ -1,3 +1,5 @@
+using AuthActionApi.Hosting;
+using AuthActionApi.Logging;
 using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

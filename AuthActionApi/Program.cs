@@ -1,11 +1,28 @@
+using AuthActionApi.Authentication;
+using AuthActionApi.Authorization;
+using AuthActionApi.Controllers;
+using AuthActionApi.Health;
+using AuthActionApi.Hosting;
+using AuthActionApi.Http;
+using AuthActionApi.LocalTenant;
+using AuthActionApi.Logging;
+using AuthActionApi.OpenApi;
+using AuthActionApi.Settings;
+using AuthActionApi.Telemetry;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddNestJsAuthActionVariables();
 
 builder.AddApiLogging();
 builder.AddGracefulShutdown();
-builder.AddAuthActionAuthentication();
+// AuthAction access tokens, as the app's default scheme; TokenValidatedHandler is the NestJS validate(payload).
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+    .AddAuthAction(builder.Configuration.GetSection(AuthActionOptions.SectionName),
+        jwtBearer => jwtBearer.Events.OnTokenValidated = TokenValidatedHandler.OnTokenValidated);
 builder.AddLocalTenant();
 builder.AddApiProblemDetails();
-builder.AddScopeAuthorization();
+builder.Services.AddScopeAuthorization();
 builder.AddApiControllers();
 builder.AddApiHealthChecks();
 builder.AddApiDocumentation();

@@ -1,13 +1,26 @@
+using AuthActionApi.Authentication.Caching;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace AuthActionApi.Tests.Support;
 
 /// <summary>The token cache as an operator watches it: its public meter <c>AuthActionApi.TokenCache</c>.</summary>
-public sealed class TokenCacheCounters(IServiceProvider services)
+public sealed class TokenCacheCounters
 {
     private const string Meter = "AuthActionApi.TokenCache";
 
-    public long Hits => Meters.ReadObservable(services, Meter, "authaction.token_cache.hits");
+    private readonly IServiceProvider _services;
 
-    public long Misses => Meters.ReadObservable(services, Meter, "authaction.token_cache.misses");
+    public TokenCacheCounters(IServiceProvider services)
+    {
+        // The cache publishes its instruments once it exists, which is when a scheme's options are first built: made
+        // now, so a count read before the first request is a zero and not a missing instrument.
+        _ = services.GetRequiredService<ValidatedTokenCache>();
+        _services = services;
+    }
 
-    public long Entries => Meters.ReadObservable(services, Meter, "authaction.token_cache.entries");
+    public long Hits => Meters.ReadObservable(_services, Meter, "authaction.token_cache.hits");
+
+    public long Misses => Meters.ReadObservable(_services, Meter, "authaction.token_cache.misses");
+
+    public long Entries => Meters.ReadObservable(_services, Meter, "authaction.token_cache.entries");
 }

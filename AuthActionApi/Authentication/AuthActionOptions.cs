@@ -1,12 +1,14 @@
 using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication;
 
 /// <summary>
-/// The AuthAction tenant this API trusts: the counterpart of the NestJS example's <c>JwtStrategy</c>.
-/// Bound from the <c>AuthAction</c> configuration section (environment form <c>AuthAction__Domain</c>),
-/// or from the NestJS example's <c>AUTHACTION_DOMAIN</c> and <c>AUTHACTION_AUDIENCE</c> variables.
+/// The AuthAction tenant this API trusts, and the rules a token must meet: the counterpart of the NestJS example's
+/// <c>JwtStrategy</c>. The settings are bound from the section given to <c>AddAuthAction</c> (<c>AuthAction</c> in
+/// this app; environment form <c>AuthAction__Domain</c>); <see cref="ApplyTo"/> turns them into JwtBearer's options.
 /// </summary>
 public sealed class AuthActionOptions
 {
@@ -35,6 +37,9 @@ public sealed class AuthActionOptions
     /// <summary>How validated tokens are remembered, so a repeated token skips the signature check.</summary>
     public TokenCacheOptions TokenCache { get; set; } = new();
 
+    /// <summary>A value the configuration binder could not convert, reported by validation; the rest keep their defaults.</summary>
+    internal UnconvertibleSetting? Unconvertible { get; set; }
+
     /// <summary>The tenant's base address, normalised from <see cref="Domain"/>; valid once the options are validated.</summary>
     public Uri Authority => TenantAddress.Parse(Domain).Authority
         ?? throw new InvalidOperationException("AuthAction:Domain has not been validated.");
@@ -53,4 +58,40 @@ public sealed class AuthActionOptions
 
     /// <summary>Where machine clients get tokens: <c>https://{domain}/oauth2/m2m/token</c>.</summary>
     public Uri TokenEndpoint => new(Authority, TokenPath.TrimStart('/'));
+
+    /// <summary>
+    /// The JwtBearer rules these settings produce, as <c>JwtStrategy</c>'s constructor hands them to passport-jwt, and
+    /// stricter where .NET's defaults are loose: RS256 only; both issuer spellings and no other; the audience always
+    /// checked, exactly; <c>exp</c> required; a small clock skew; claims under their JWT names (<c>sub</c>, <c>scope</c>).
+    /// </summary>
+    /// <param name="jwtBearer">The scheme's options; what your own configure delegate sets afterwards wins.</param>
+    /// <param name="tokenHandler">The one token handler: AuthAction's checks and the cache of validated tokens.</param>
+    /// <param name="signingKeys">The published key a <c>kid</c> names, or none.</param>
+    internal void ApplyTo(JwtBearerOptions jwtBearer, TokenHandler tokenHandler, Func<string, IEnumerable<SecurityKey>> signingKeys)
+    {
+        jwtBearer.MapInboundClaims = false;
+        jwtBearer.TokenHandlers.Clear();
+        jwtBearer.TokenHandlers.Add(tokenHandler);
+        jwtBearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuers = ValidIssuers,
+            ValidateAudience = true,
+            ValidAudience = Audience,
+            // aud is compared as an exact string (RFC 7519), as the NestJS example does: "{audience}/" is another API.
+            IgnoreTrailingSlashWhenValidatingAudience = false,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = ClockSkew,
+            RequireSignedTokens = true,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            IssuerSigningKeyResolver = (_, _, kid, _) => signingKeys(kid),
+            TryAllIssuerSigningKeys = false,
+            NameClaimType = "sub",
+            RoleClaimType = "roles",
+        };
+    }
 }
+
+/// <summary>A setting whose value does not convert to its property's type: its full key and the .NET type's name.</summary>
+internal sealed record UnconvertibleSetting(string Key, string TypeName);

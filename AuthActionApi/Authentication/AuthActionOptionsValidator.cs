@@ -1,4 +1,3 @@
-using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Authentication;
@@ -7,11 +6,15 @@ namespace AuthActionApi.Authentication;
 /// Stops start-up on a missing or malformed setting with one line that names the setting, both ways to
 /// set it, and an example value.
 /// </summary>
-internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOptions>
+internal sealed class AuthActionOptionsValidator(string section) : IValidateOptions<AuthActionOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthActionOptions options)
     {
         var failures = new List<string>();
+        if (options.Unconvertible is { } unconvertible)
+        {
+            failures.Add(DescribeUnconvertible(unconvertible));
+        }
 
         var domain = TenantAddress.Parse(options.Domain);
         if (domain.Problem is not null)
@@ -64,6 +67,23 @@ internal sealed class AuthActionOptionsValidator : IValidateOptions<AuthActionOp
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static string Describe(string key, string? legacyVariable, string problem, string example) =>
-        SettingProblem.Describe(AuthActionOptions.SectionName, key, problem, example, legacyVariable);
+    private static string DescribeUnconvertible(UnconvertibleSetting setting)
+    {
+        var expected = setting.TypeName switch
+        {
+            "System.TimeSpan" => "a time span ([d.]hh:mm:ss)",
+            "System.Int32" => "a whole number",
+            "System.Boolean" => "true or false",
+            var other => $"a value of type {other}",
+        };
+        var variable = setting.Key.Replace(":", "__", StringComparison.Ordinal);
+        return $"{setting.Key} must be {expected}: set it in appsettings.json or with the environment variable {variable}.";
+    }
+
+    /// <summary>The key, what is wrong, both ways to set it, and an example value.</summary>
+    private string Describe(string key, string? legacyVariable, string problem, string example)
+    {
+        var variables = $"{section}:{key}".Replace(":", "__", StringComparison.Ordinal) + (legacyVariable is null ? string.Empty : $" or {legacyVariable}");
+        return $"{section}:{key} {problem}: set it in appsettings.json (\"{section}\": {{ ... }}) or with the environment variable {variables}, for example {example}.";
+    }
 }

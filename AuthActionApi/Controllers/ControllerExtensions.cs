@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.Controllers;
 
 /// <summary>Wires the API's controllers into the app.</summary>
 public static class ControllerExtensions

@@ -1,7 +1,6 @@
-using AuthActionApi.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.Health;
 
 /// <summary>Liveness and readiness endpoints for load balancers and Kubernetes probes.</summary>
 public static class HealthCheckExtensions

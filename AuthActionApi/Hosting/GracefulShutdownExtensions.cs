@@ -1,9 +1,8 @@
-using AuthActionApi.Hosting;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.Hosting;
 
 /// <summary>
 /// Stopping without losing a request behind a load balancer or a Kubernetes Service: on SIGTERM the app turns
@@ -39,7 +38,7 @@ public static class GracefulShutdownExtensions
                 {
                     // The host reads its options while it is built, before RunApiAsync reports bad settings: read
                     // without validation, and leave an out-of-range delay to its validator, which stops start-up.
-                    var drain = new OptionsFactory<ShutdownOptions>(setups, postConfigures).Create(Options.Options.DefaultName).DrainDelay;
+                    var drain = new OptionsFactory<ShutdownOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName).DrainDelay;
                     if (drain > TimeSpan.Zero && drain <= ShutdownOptions.MaximumDrainDelay && host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
                     {
                         host.ShutdownTimeout += drain;

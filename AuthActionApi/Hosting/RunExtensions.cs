@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace AuthActionApi.Hosting;
 
 /// <summary>
 /// Runs the app, turns a configuration mistake into one clear line instead of a stack trace, and makes a host

@@ -1,6 +1,7 @@
-using AuthActionApi.Http;
 
-namespace Microsoft.Extensions.DependencyInjection;
+using AuthActionApi.Authentication.Refusals;
+
+namespace AuthActionApi.Http;
 
 /// <summary>RFC 9457 problem details for every error this API answers, each with the trace id of its log lines.</summary>
 public static class ProblemDetailsExtensions
@@ -9,7 +10,7 @@ public static class ProblemDetailsExtensions
     public static WebApplicationBuilder AddApiProblemDetails(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = TraceId.Of(context.HttpContext));
+            context.ProblemDetails.Extensions.TryAdd("traceId", TraceId.Of(context.HttpContext)));
         return builder;
     }
 }

@@ -1,9 +1,8 @@
 using AuthActionApi.Authentication;
-using AuthActionApi.LocalTenant;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.LocalTenant;
 
 /// <summary>
 /// The built-in AuthAction look-alike that lets a fresh clone run offline. In Development with no
@@ -14,7 +13,7 @@ public static partial class LocalTenantExtensions
 {
     /// <summary>
     /// Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>,
-    /// decided here once. Call it after <c>AddAuthActionAuthentication</c>, which adds the configuration that may
+    /// decided here once. Call it after <c>AddNestJsAuthActionVariables</c>, which adds the configuration that may
     /// name a real tenant (<c>AUTHACTION_DOMAIN</c>).
     /// </summary>
     public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,11 @@
-using AuthActionApi.Logging;
+using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.Logging;
 
 /// <summary>Serilog for every log line, configured from the <c>Serilog</c> section.</summary>
 public static class SerilogExtensions
@@ -31,8 +31,6 @@ public static class SerilogExtensions
         CacheLoggersByCategory(builder.Services);
         builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
-        builder.Services.AddSingleton<LogThrottle>();
-        builder.Services.AddSingleton<RefusalLog>();
         return builder;
     }
 
@@ -70,7 +68,7 @@ public static class SerilogExtensions
                 : http.Response.StatusCode < 400 ? LogEventLevel.Debug
                 // Probes poll every few seconds; an unready instance already logs why at Error from the key source.
                 : IsQuiet(http.Request.Path, quietPaths) ? LogEventLevel.Debug
-                : RefusalLog.WasWritten(http) ? LogEventLevel.Debug
+                : RefusalRecorder.WasRecorded(http) ? LogEventLevel.Debug
                 : !throttle.Value.ShouldWrite(StatusReason(http.Response.StatusCode)) ? LogEventLevel.Debug
                 : http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information;

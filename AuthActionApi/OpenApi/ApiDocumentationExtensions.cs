@@ -1,6 +1,5 @@
-using AuthActionApi.OpenApi;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.OpenApi;
 
 /// <summary>Swagger UI and the OpenAPI document, served in Development only.</summary>
 public static class ApiDocumentationExtensions

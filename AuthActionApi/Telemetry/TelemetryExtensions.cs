@@ -1,18 +1,19 @@
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
+using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Settings;
-using AuthActionApi.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace AuthActionApi.Telemetry;
 
 /// <summary>Metrics and traces through the OpenTelemetry .NET SDK, as dotnet/eShop's ServiceDefaults wire them.</summary>
 public static class TelemetryExtensions
 {
     /// <summary>The meters of this app: the token cache, the JWKS fetches and key set, the refusals.</summary>
-    private static readonly string[] s_appMeters = ["AuthActionApi.TokenCache", JwksKeySource.MeterName, RefusalMetrics.MeterName];
+    private static readonly string[] s_appMeters = [ValidatedTokenCache.MeterName, JwksKeySource.MeterName, RefusalMetrics.MeterName];
 
     /// <summary>
     /// Metrics: ASP.NET Core's own meters (hosting, Kestrel, authentication, authorization), HttpClient (the JWKS
@@ -30,7 +31,6 @@ public static class TelemetryExtensions
     {
         var services = builder.Services;
         services.AddOptions<TelemetryOptions>().BindCheckedConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<RefusalMetrics>();
 
         // What to measure, applied to whichever provider is built, here or by your own AddOpenTelemetry().
         // The app's name is only the default: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read after it, as the

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using AuthActionApi.Authentication.Keys;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using AuthActionApi.Authentication.Validation;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -15,15 +15,16 @@ namespace AuthActionApi.Authentication.Caching;
 
 /// <summary>
 /// Tokens that passed every check, remembered the way Envoy's <c>jwt_authn</c> does, so a caller that sends
-/// the same token again does not pay for parsing and an RSA signature check on every request. Only
-/// <see cref="AuthActionJwtBearerEvents"/> reads and writes it. The rules:
+/// the same token again does not pay for parsing and an RSA signature check on every request. The token handler
+/// JwtBearer calls (<see cref="AuthActionTokenHandler"/>) reads it and offers it what it validated; the scheme's
+/// events (<see cref="AuthActionEvents"/>) accept an offer once your <c>OnTokenValidated</c> has. The rules:
 /// <list type="bullet">
-/// <item>Entries belong to one authentication scheme and to the options it validated them with: a token
-/// validated for one scheme (its audience, its issuers) is never served to another, and when a scheme's options
-/// are built anew (a configuration reload), its entries go with the old ones. The key within a scheme is the
-/// whole token string.</item>
+/// <item>Entries belong to one authentication scheme and to the options instance it validated them with (through
+/// that instance's own token handler): a token validated for one scheme (its audience, its issuers) is never served
+/// to another, and when a scheme's options are built anew (a configuration reload), its entries go with the old
+/// ones. The key within a scheme is the whole token string.</item>
 /// <item>Only successes are stored, after <c>OnTokenValidated</c> accepted them; a refused token is checked afresh
-/// every time it is sent. <c>OnTokenValidated</c> still runs on every cache hit.</item>
+/// every time it is sent. JwtBearer raises every event for a cached token as for any other.</item>
 /// <item>An entry expires at the token's <c>exp</c> by the app's <see cref="TimeProvider"/>, never later (no clock
 /// skew is added), and a token already at or past its <c>exp</c> is not stored.</item>
 /// <item>An entry is served only while the key that verified it is still the one the current key set holds
@@ -34,6 +35,7 @@ namespace AuthActionApi.Authentication.Caching;
 internal sealed class ValidatedTokenCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _schemes = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<SecurityToken, PendingEntry> _offers = [];
     private readonly JwksKeySource _keys;
     private readonly TimeProvider _time;
     private readonly long _sizeLimit;
@@ -51,11 +53,14 @@ internal sealed class ValidatedTokenCache : IDisposable
         _keys.KeysRemoved += Evict;
 
         // Observable counters read the two fields only when someone listens: nothing is added per request.
-        var meter = meterFactory.Create("AuthActionApi.TokenCache");
+        var meter = meterFactory.Create(MeterName);
         meter.CreateObservableCounter("authaction.token_cache.hits", () => Interlocked.Read(ref _hits), description: "Requests whose token was found validated in the cache.");
         meter.CreateObservableCounter("authaction.token_cache.misses", () => Interlocked.Read(ref _misses), description: "Requests whose token was looked up and not found, so it was validated in full.");
         meter.CreateObservableUpDownCounter("authaction.token_cache.entries", () => (long)Count, description: "Validated tokens held.");
     }
+
+    /// <summary>The meter of the cache's instruments.</summary>
+    public const string MeterName = "AuthActionApi.TokenCache";
 
     /// <summary>Whether the cache is used at all (<see cref="TokenCacheOptions.Enabled"/>).</summary>
     public bool Enabled { get; }
@@ -64,17 +69,16 @@ internal sealed class ValidatedTokenCache : IDisposable
     public int Count => _schemes.Values.Sum(partition => partition.Entries.Count);
 
     /// <summary>
-    /// A token validated before for <paramref name="scheme"/> with these <paramref name="options"/>, with a new copy
-    /// of its identity and of its authentication properties, so nothing one request does to its principal reaches
-    /// another. Looked up by the characters themselves: a token read straight out of a request header is never
-    /// copied into a string of its own.
+    /// A token validated before for <paramref name="scheme"/> by <paramref name="owner"/> (the token handler of one
+    /// options instance), as the result a full validation gives, with a new copy of its identity, so nothing one request
+    /// does to its principal reaches another.
     /// </summary>
-    public bool TryGet(string scheme, JwtBearerOptions options, ReadOnlySpan<char> token, [NotNullWhen(true)] out CachedToken? hit)
+    public bool TryGet(string scheme, object owner, string token, [NotNullWhen(true)] out TokenValidationResult? hit)
     {
         // The key check catches a key set replaced after this entry was stored, and a tenant that put new
         // key material under an old kid: either way the token is validated again against what is published now.
         if (_schemes.TryGetValue(scheme, out var partition)
-            && ReferenceEquals(partition.Options, options)
+            && ReferenceEquals(partition.Owner, owner)
             && partition.Entries.TryGetValue(token, out Entry? entry)
             && entry is not null
             && _keys.Current is { } keySet
@@ -82,7 +86,7 @@ internal sealed class ValidatedTokenCache : IDisposable
             && ReferenceEquals(key, entry.SigningKey))
         {
             Interlocked.Increment(ref _hits);
-            hit = new CachedToken(entry.Token, Copy(entry.Identity), entry.Properties.Clone());
+            hit = new TokenValidationResult { IsValid = true, SecurityToken = entry.Token, ClaimsIdentity = Copy(entry.Identity) };
             return true;
         }
 
@@ -92,36 +96,41 @@ internal sealed class ValidatedTokenCache : IDisposable
     }
 
     /// <summary>
-    /// What JwtBearer's full validation produced, copied before <c>OnTokenValidated</c> may add to the request's
-    /// principal; <see langword="null"/> for anything this cache never stores (no kid, no signing key, expired).
+    /// Offers what a full validation produced, copied before JwtBearer hands its identity to your events; it is stored
+    /// only when <see cref="Accept"/> is called for the same token. Nothing is offered for a token this cache never
+    /// stores (no kid, no signing key, expired).
     /// </summary>
-    public Entry? Snapshot(TokenValidatedContext context)
+    public void Offer(string scheme, object owner, TokenValidationResult validated)
     {
-        if (context.SecurityToken is not JsonWebToken { SigningKey: { } signingKey, Kid: { Length: > 0 } kid } jwt
-            || context.Principal?.Identity is not ClaimsIdentity identity)
+        if (validated.SecurityToken is not JsonWebToken { SigningKey: { } signingKey, Kid: { Length: > 0 } kid } jwt
+            || validated.ClaimsIdentity is not { } identity)
         {
-            return null;
+            return;
         }
 
         // ValidTo is exp in UTC (DateTime.MinValue when absent, which the validation already refused).
         var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
-        if (expiresAt <= _time.GetUtcNow())
+        if (expiresAt > _time.GetUtcNow())
         {
-            return null;
+            _offers.AddOrUpdate(jwt, new PendingEntry(scheme, owner, new Entry(jwt, kid, signingKey, Copy(identity), expiresAt)));
         }
-
-        // Properties as JwtBearer sets them after a full validation, formatted once here rather than on every hit.
-        var properties = new AuthenticationProperties { ExpiresUtc = expiresAt, IssuedUtc = SafeDateTime(jwt.ValidFrom) };
-        return new Entry(jwt, kid, signingKey, Copy(identity), properties, expiresAt);
     }
 
-    /// <summary>Stores an accepted token's <see cref="Snapshot"/> for <paramref name="scheme"/> and its <paramref name="options"/> until its <c>exp</c>.</summary>
-    public void Add(string scheme, JwtBearerOptions options, Entry entry)
+    /// <summary>Stores the offer made for <paramref name="token"/>, if any, until its <c>exp</c>.</summary>
+    public void Accept(SecurityToken? token)
     {
-        var entries = PartitionFor(scheme, options).Entries;
+        // A cached token was never offered: it is already here.
+        if (token is null || !_offers.TryGetValue(token, out var offer))
+        {
+            return;
+        }
+
+        _offers.Remove(token);
+        var entry = offer.Entry;
+        var entries = PartitionFor(offer.Scheme, offer.Owner).Entries;
         var eviction = _evictionByKid.GetOrAdd(entry.Kid, static _ => new CancellationTokenSource());
-        var token = entry.Token.EncodedToken;
-        using (var cacheEntry = entries.CreateEntry(token))
+        var key = entry.Token.EncodedToken;
+        using (var cacheEntry = entries.CreateEntry(key))
         {
             cacheEntry.Value = entry;
             cacheEntry.Size = 1;
@@ -132,7 +141,7 @@ internal sealed class ValidatedTokenCache : IDisposable
         // The key set may have dropped this kid while the token was being checked; Evict ran before the entry existed.
         if (_keys.Current is not { } current || !current.TryGetKey(entry.Kid, out _))
         {
-            entries.Remove(token);
+            entries.Remove(key);
         }
     }
 
@@ -169,14 +178,14 @@ internal sealed class ValidatedTokenCache : IDisposable
         }
     }
 
-    /// <summary>The scheme's partition for these options; a partition made for options since replaced is dropped whole.</summary>
-    private Partition PartitionFor(string scheme, JwtBearerOptions options)
+    /// <summary>The scheme's partition for this owner; a partition made for an owner since replaced is dropped whole.</summary>
+    private Partition PartitionFor(string scheme, object owner)
     {
         while (true)
         {
             if (!_schemes.TryGetValue(scheme, out var current))
             {
-                var created = new Partition(options, NewEntries());
+                var created = new Partition(owner, NewEntries());
                 if (_schemes.TryAdd(scheme, created))
                 {
                     return created;
@@ -186,15 +195,15 @@ internal sealed class ValidatedTokenCache : IDisposable
                 continue;
             }
 
-            if (ReferenceEquals(current.Options, options))
+            if (ReferenceEquals(current.Owner, owner))
             {
                 return current;
             }
 
-            var replacement = new Partition(options, NewEntries());
+            var replacement = new Partition(owner, NewEntries());
             if (_schemes.TryUpdate(scheme, replacement, current))
             {
-                // Emptied, not disposed: a request still on the old options may be adding to it right now.
+                // Emptied, not disposed: a request still on the old owner may be adding to it right now.
                 current.Entries.Compact(1.0);
                 return replacement;
             }
@@ -210,22 +219,18 @@ internal sealed class ValidatedTokenCache : IDisposable
     private static ClaimsIdentity Copy(ClaimsIdentity identity) =>
         identity is CaseSensitiveClaimsIdentity ? new CaseSensitiveClaimsIdentity(identity) : identity.Clone();
 
-    /// <summary>JwtBearer's reading of a JWT date: DateTime.MinValue means the claim is absent.</summary>
-    private static DateTimeOffset? SafeDateTime(DateTime value) =>
-        value == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
     /// <summary>The app's <see cref="TimeProvider"/> as the clock <see cref="MemoryCache"/> takes.</summary>
     private sealed class AppClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {
         public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 
-    /// <summary>One scheme's entries, and the options instance they were validated with.</summary>
-    private sealed record Partition(JwtBearerOptions Options, MemoryCache Entries);
+    /// <summary>One scheme's entries, and the token handler (one per options instance) that validated them.</summary>
+    private sealed record Partition(object Owner, MemoryCache Entries);
 
-    /// <summary>A cache hit: the parsed token, and an identity and properties of the caller's own.</summary>
-    public sealed record CachedToken(JsonWebToken Token, ClaimsIdentity Identity, AuthenticationProperties Properties);
+    /// <summary>A validated token waiting for <c>OnTokenValidated</c>'s verdict.</summary>
+    private sealed record PendingEntry(string Scheme, object Owner, Entry Entry);
 
-    /// <summary>One validated token as stored: never handed out, only copies of its identity and properties.</summary>
-    public sealed record Entry(JsonWebToken Token, string Kid, SecurityKey SigningKey, ClaimsIdentity Identity, AuthenticationProperties Properties, DateTimeOffset ExpiresAt);
+    /// <summary>One validated token as stored: never handed out, only copies of its identity.</summary>
+    private sealed record Entry(JsonWebToken Token, string Kid, SecurityKey SigningKey, ClaimsIdentity Identity, DateTimeOffset ExpiresAt);
 }

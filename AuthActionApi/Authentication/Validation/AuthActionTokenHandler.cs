@@ -1,4 +1,5 @@
 using System.Buffers;
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -6,16 +7,21 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
-/// The full check of a token JwtBearer has not seen validated before (a token the cache holds is answered in
-/// <see cref="AuthActionJwtBearerEvents.MessageReceived"/> without coming here; checks of your own belong in
-/// <c>OnTokenValidated</c>, which runs for both). It refuses what AuthAction never issues before any cryptography
+/// How JwtBearer turns the token string into a validated identity, for one scheme's options instance (its entry in
+/// <c>JwtBearerOptions.TokenHandlers</c>). A token this handler validated before and that is still good is answered
+/// from <see cref="ValidatedTokenCache"/>; JwtBearer then does the rest (every event, <c>SaveToken</c>, the result)
+/// as for any token. Any other token gets the full check, which refuses what AuthAction never issues before any cryptography
 /// runs (another algorithm, key-carrying or critical headers, encrypted tokens, dates that are not JSON numbers),
 /// makes sure the token's <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key,
 /// within the budget; a header naming no such key is refused before the payload is even decoded), and then lets
-/// <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime against the parameters built by
-/// <see cref="AuthActionJwtBearerSetup"/>.
+/// <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime against the parameters of
+/// <see cref="AuthActionOptions.ApplyTo"/>. What passed is offered to the cache, which keeps it once your
+/// <c>OnTokenValidated</c> has accepted it. Checks of your own belong there: it runs for cached tokens too.
 /// </summary>
-internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
+/// <param name="scheme">The authentication scheme whose options hold this handler.</param>
+/// <param name="keys">The tenant's published keys.</param>
+/// <param name="cache">The validated tokens of every scheme; this handler reads and offers its own.</param>
+internal sealed class AuthActionTokenHandler(string scheme, JwksKeySource keys, ValidatedTokenCache cache) : TokenHandler
 {
     /// <summary>AuthAction's tokens are around 1 KB; a header this size is refused before parsing.</summary>
     public const int MaximumTokenLength = 8 * 1024;
@@ -33,7 +39,28 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys) : TokenHandler
         MaximumTokenSizeInBytes = MaximumTokenLength,
     };
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        if (cache.Enabled && cache.TryGet(scheme, this, token, out var hit))
+        {
+            return Task.FromResult(hit);
+        }
+
+        return ValidateAndOfferAsync(token, validationParameters);
+    }
+
+    private async Task<TokenValidationResult> ValidateAndOfferAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var result = await ValidateFullyAsync(token, validationParameters);
+        if (result.IsValid && cache.Enabled)
+        {
+            cache.Offer(scheme, this, result);
+        }
+
+        return result;
+    }
+
+    private async Task<TokenValidationResult> ValidateFullyAsync(string token, TokenValidationParameters validationParameters)
     {
         if (token.Length > MaximumTokenLength)
         {

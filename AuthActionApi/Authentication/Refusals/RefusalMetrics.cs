@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace AuthActionApi.Telemetry;
+namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
 /// Counts every refused request by reason: the fixed phrase its 401 carries (<c>The token is expired</c>...),

@@ -1,6 +1,7 @@
+using AuthActionApi.Authentication.Validation;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthActionApi.Authentication.Validation;
+namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
 /// Why a token was refused, as the fixed phrase a client reads in <c>error_description</c>. The phrases never

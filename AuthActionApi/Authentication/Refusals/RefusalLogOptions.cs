@@ -1,4 +1,4 @@
-namespace AuthActionApi.Logging;
+namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
 /// How many refusal lines are written under a flood (section <c>RefusalLog</c>): per reason, the first

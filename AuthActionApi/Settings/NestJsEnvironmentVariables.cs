@@ -1,7 +1,8 @@
+using AuthActionApi.Authentication;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Memory;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Settings;
 
 /// <summary>
 /// Reads the NestJS example's <c>AUTHACTION_DOMAIN</c> and <c>AUTHACTION_AUDIENCE</c> as

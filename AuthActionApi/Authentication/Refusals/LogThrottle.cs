@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace AuthActionApi.Logging;
+namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
 /// Keeps the log of refusals bounded under a flood. For each reason (a fixed phrase, never a value from a request),

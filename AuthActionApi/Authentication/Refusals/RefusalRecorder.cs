@@ -1,14 +1,12 @@
-using AuthActionApi.Telemetry;
-
-namespace AuthActionApi.Logging;
+namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
-/// What every refusal the app answers itself (401, 403 <c>insufficient_scope</c>, 503 for keys not yet loaded) does
-/// besides answering: it is counted by reason (<see cref="RefusalMetrics"/>), its response is marked so the request
-/// log does not write a second line for it, and its own line is written only within <see cref="LogThrottle"/>'s
+/// What every refusal answered by the AuthAction code (401, 403 <c>insufficient_scope</c>, 503 for keys not yet
+/// loaded) does besides answering: it is counted by reason (<see cref="RefusalMetrics"/>), its response is marked so a
+/// request log can leave out a second line for it, and it is told whether its own line fits in <see cref="LogThrottle"/>'s
 /// budget for that reason.
 /// </summary>
-internal sealed class RefusalLog(LogThrottle throttle, RefusalMetrics metrics)
+internal sealed class RefusalRecorder(LogThrottle throttle, RefusalMetrics metrics)
 {
     private static readonly object s_written = new();
 
@@ -22,5 +20,5 @@ internal sealed class RefusalLog(LogThrottle throttle, RefusalMetrics metrics)
     }
 
     /// <summary>Whether the code that refused this response has logged it, or deliberately left its line out.</summary>
-    public static bool WasWritten(HttpContext context) => context.Items.ContainsKey(s_written);
+    public static bool WasRecorded(HttpContext context) => context.Items.ContainsKey(s_written);
 }
