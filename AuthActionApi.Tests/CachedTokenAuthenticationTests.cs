@@ -101,7 +101,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             result.Properties!.Items["added"].Should().Be("once");
         });
         var cache = api.Services.GetRequiredService<ValidatedTokenCache>();
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, BearerTokenHandler(api.Services), token, out var next).Should().BeTrue();
+        cache.TryGet(BearerTokenHandler(api.Services), token, out var next).Should().BeTrue();
         next!.ClaimsIdentity.FindAll("added").Should().BeEmpty();
     }
 
@@ -113,9 +113,9 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         var cache = Api.Services.GetRequiredService<ValidatedTokenCache>();
         var owner = BearerTokenHandler(Api.Services);
 
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, owner, token, out var first).Should().BeTrue();
+        cache.TryGet(owner, token, out var first).Should().BeTrue();
         first!.ClaimsIdentity.AddClaim(new Claim("scope", "admin:everything"));
-        cache.TryGet(JwtBearerDefaults.AuthenticationScheme, owner, token, out var second).Should().BeTrue();
+        cache.TryGet(owner, token, out var second).Should().BeTrue();
 
         second!.ClaimsIdentity.Should().NotBeSameAs(first.ClaimsIdentity);
         second.ClaimsIdentity.FindAll("scope").Select(c => c.Value).Should().Equal("read:messages");

@@ -103,7 +103,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("AuthAction:Jwks:FetchTimeout", "00:01:00")]
     [TestCase("AuthAction:Jwks:RefreshInterval", "1.00:00:00")]
     [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00")]
-    [TestCase("AuthAction:TokenCache:SizeLimit", "1000000")]
+    [TestCase("AuthAction:TokenCache:MemoryLimitMegabytes", "4096")]
     public async Task Start_TunableAtTheEdgeOfItsRange_Starts(string key, string value)
     {
         await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
@@ -114,7 +114,7 @@ public sealed class ConfigurationTests : TenantFixture
     }
 
     [TestCase("AuthAction:ClockSkew", "30s", "must be a time span ([d.]hh:mm:ss)", "AuthAction__ClockSkew")]
-    [TestCase("AuthAction:TokenCache:SizeLimit", "abc", "must be a whole number", "AuthAction__TokenCache__SizeLimit")]
+    [TestCase("AuthAction:TokenCache:MemoryLimitMegabytes", "abc", "must be a whole number", "AuthAction__TokenCache__MemoryLimitMegabytes")]
     [TestCase("AuthAction:TokenCache:Enabled", "yes", "must be true or false", "AuthAction__TokenCache__Enabled")]
     [TestCase("AuthAction:Jwks:RefreshesPerMinute", "1e9", "must be a whole number", "AuthAction__Jwks__RefreshesPerMinute")]
     [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss)", "AuthAction__Jwks__FetchTimeout")]

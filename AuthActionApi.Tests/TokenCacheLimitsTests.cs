@@ -1,20 +1,28 @@
 using System.Net;
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Tests.Support;
 
 namespace AuthActionApi.Tests;
 
-/// <summary>The cache of validated tokens held to a size of two: it stays bounded and never refuses for lack of room.</summary>
+/// <summary>
+/// The cache of validated tokens held to its smallest budget, 1 MiB: it stays within it in bytes, whatever the tokens
+/// hold, never refuses a token for lack of room, and never stores a token charged more than a 64th of it.
+/// </summary>
 public sealed class TokenCacheLimitsTests : ApiFixture
 {
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = "2" };
+    private const long Budget = 1024 * 1024;
+
+    protected override IReadOnlyDictionary<string, string?>? Settings =>
+        new Dictionary<string, string?> { ["AuthAction:TokenCache:MemoryLimitMegabytes"] = "1" };
 
     /// <summary>The app's own cache, read through its public meter.</summary>
     private TokenCacheCounters Cache => new(Api.Services);
 
     [Test]
-    public async Task GetProtected_MoreTokensThanTheSizeLimit_AllAcceptedAndCacheStaysWithinLimit()
+    public async Task GetProtected_MoreTokensThanTheBudgetHolds_AllAcceptedAndCacheStaysWithinItInBytes()
     {
-        var tokens = Enumerable.Range(0, 6).Select(i => Tenant.Token().Claim("jti", $"limit-{i}-{Guid.NewGuid():N}").Build()).ToList();
+        // The tenant's usual tokens: about 0.7 KB and 8 claims, charged some 11 KB, so some 90 fit and 150 do not.
+        var tokens = Enumerable.Range(0, 150).Select(_ => Tenant.Token().Unique().Build()).ToList();
         var hitsBefore = Cache.Hits;
 
         var statuses = new List<HttpStatusCode>();
@@ -26,16 +34,52 @@ public sealed class TokenCacheLimitsTests : ApiFixture
 
         statuses.Should().AllSatisfy(status => status.Should().Be(HttpStatusCode.OK));
         (Cache.Hits - hitsBefore).Should().BePositive("the cache must hold something for the limit to mean anything");
-        Cache.Entries.Should().BeLessThanOrEqualTo(2);
+        Cache.Bytes.Should().BeLessThanOrEqualTo(Budget);
+        Cache.Entries.Should().BeLessThan(tokens.Count, "150 such tokens are charged more than the budget");
+    }
+
+    [Test]
+    public async Task GetProtected_TokenChargedMoreThanAFairShare_IsAcceptedButNeverCached()
+    {
+        // A 2 KB claim: a token of some 3.5 KB, charged over 40 KB, beyond a 64th of 1 MiB.
+        var token = Tenant.Token().Unique().Claim("profile", new string('p', 2048)).Build();
+        var hitsBefore = Cache.Hits;
+
+        var first = await Client.GetWithTokenAsync("/protected", token);
+        var second = await Client.GetWithTokenAsync("/protected", token);
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+        ValidatedTokenCache.ChargeFor(token.Length, 10).Should().BeGreaterThan(Budget / 64);
+        (Cache.Hits - hitsBefore).Should().Be(0, "a token this large is checked in full every time");
+    }
+
+    [Test]
+    public void ChargeFor_LongerTokenOrMoreClaims_CostsMore()
+    {
+        var small = ValidatedTokenCache.ChargeFor(1000, 10);
+
+        ValidatedTokenCache.ChargeFor(1001, 10).Should().BeGreaterThan(small);
+        ValidatedTokenCache.ChargeFor(1000, 11).Should().BeGreaterThan(small);
+        small.Should().BeGreaterThan(2 * 1000, "the token's own characters take two bytes each");
     }
 
     [TestCase("0")]
-    [TestCase("1000001")]
-    public async Task Start_SizeLimitOutOfRange_FailsNamingTheSetting(string sizeLimit)
+    [TestCase("4097")]
+    public async Task Start_MemoryLimitOutOfRange_FailsNamingTheSetting(string megabytes)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = sizeLimit });
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:MemoryLimitMegabytes"] = megabytes });
 
         api.StartupFailures().Should().ContainSingle().Which.Should()
-            .StartWith("AuthAction:TokenCache:SizeLimit must be between 1 and 1000000").And.Contain("AuthAction__TokenCache__SizeLimit");
+            .StartWith("AuthAction:TokenCache:MemoryLimitMegabytes must be between 1 and 4096").And.Contain("AuthAction__TokenCache__MemoryLimitMegabytes");
+    }
+
+    [Test]
+    public async Task Start_OldEntryCountLimitSet_FailsNamingTheMemoryLimit()
+    {
+        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = "10000" });
+
+        api.StartupFailures().Should().ContainSingle().Which.Should()
+            .StartWith("AuthAction:TokenCache:SizeLimit is no longer read").And.Contain("AuthAction:TokenCache:MemoryLimitMegabytes");
     }
 }

@@ -23,4 +23,6 @@ public sealed class TokenCacheCounters
     public long Misses => Meters.ReadObservable(_services, Meter, "authaction.token_cache.misses");
 
     public long Entries => Meters.ReadObservable(_services, Meter, "authaction.token_cache.entries");
+
+    public long Bytes => Meters.ReadObservable(_services, Meter, "authaction.token_cache.size");
 }

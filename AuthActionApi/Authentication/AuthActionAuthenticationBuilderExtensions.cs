@@ -48,7 +48,7 @@ public static class AuthActionAuthenticationBuilderExtensions
             .Configure<IOptions<AuthActionOptions>, JwksKeySource, ValidatedTokenCache>((jwtBearer, tenant, keys, cache) =>
             {
                 // One handler per options instance: when the options are built anew, its cache entries go with the old one.
-                var tokenHandler = new AuthActionTokenHandler(authenticationScheme, keys, cache);
+                var tokenHandler = new AuthActionTokenHandler(keys, cache);
                 tenant.Value.ApplyTo(jwtBearer, tokenHandler, tokenHandler.ResolveSigningKey);
             });
         builder.AddJwtBearer(authenticationScheme, configure ?? (_ => { }));

@@ -59,9 +59,15 @@ internal sealed class AuthActionOptionsValidator(string section) : IValidateOpti
             failures.Add(Describe("Jwks:RetryDelay", null, "must be more than zero and at most 00:01:00", "00:00:02"));
         }
 
-        if (options.TokenCache.SizeLimit is < 1 or > 1_000_000)
+        if (options.TokenCache.MemoryLimitMegabytes is < 1 or > 4096)
         {
-            failures.Add(Describe("TokenCache:SizeLimit", null, "must be between 1 and 1000000", "10000"));
+            failures.Add(Describe("TokenCache:MemoryLimitMegabytes", null, "must be between 1 and 4096", "32"));
+        }
+
+        if (options.TokenCache.SizeLimit is not null)
+        {
+            failures.Add($"{section}:TokenCache:SizeLimit is no longer read (it counted tokens, whatever their size): remove it "
+                + $"(environment variable {section}__TokenCache__SizeLimit) and bound the cache in memory with {section}:TokenCache:MemoryLimitMegabytes, for example 32.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -14,9 +14,16 @@ public sealed class TokenCacheOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// How many validated tokens are kept at most; past this, new tokens are validated but not remembered
-    /// until room is made. One entry holds the parsed token and a copy of its claims: a few kilobytes.
-    /// Default 10,000.
+    /// How much memory the validated tokens may take, in megabytes, over every scheme: 1 to 4096. Default 32. Each token
+    /// is charged for what it holds, about 12 bytes per character of the token and 100 per claim (a 1 KB token with
+    /// ten claims: 15 KB; a 4 KB token with 150 permissions: 70 KB). Past the limit, new tokens are validated but not
+    /// remembered until room is made; a token charged more than a 64th of it is never remembered.
     /// </summary>
-    public int SizeLimit { get; set; } = 10_000;
+    public int MemoryLimitMegabytes { get; set; } = 32;
+
+    /// <summary>
+    /// Not read: the cache was once bounded by a number of entries, whatever their size. Set, it stops start-up with a
+    /// line that names <see cref="MemoryLimitMegabytes"/>, so a limit meant for the old setting is not silently lost.
+    /// </summary>
+    public int? SizeLimit { get; set; }
 }

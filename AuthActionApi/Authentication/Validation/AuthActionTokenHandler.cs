@@ -18,10 +18,9 @@ namespace AuthActionApi.Authentication.Validation;
 /// <see cref="AuthActionOptions.ApplyTo"/>. What passed is offered to the cache, which keeps it once your
 /// <c>OnTokenValidated</c> has accepted it. Checks of your own belong there: it runs for cached tokens too.
 /// </summary>
-/// <param name="scheme">The authentication scheme whose options hold this handler.</param>
 /// <param name="keys">The tenant's published keys.</param>
-/// <param name="cache">The validated tokens of every scheme; this handler reads and offers its own.</param>
-internal sealed class AuthActionTokenHandler(string scheme, JwksKeySource keys, ValidatedTokenCache cache) : TokenHandler
+/// <param name="cache">The validated tokens of every scheme; this handler, one per scheme and options instance, reads and offers its own.</param>
+internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenCache cache) : TokenHandler
 {
     /// <summary>AuthAction's tokens are around 1 KB; a header this size is refused before parsing.</summary>
     public const int MaximumTokenLength = 8 * 1024;
@@ -41,7 +40,7 @@ internal sealed class AuthActionTokenHandler(string scheme, JwksKeySource keys, 
 
     public override Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (cache.Enabled && cache.TryGet(scheme, this, token, out var hit))
+        if (cache.Enabled && cache.TryGet(this, token, out var hit))
         {
             return Task.FromResult(hit);
         }
@@ -54,7 +53,7 @@ internal sealed class AuthActionTokenHandler(string scheme, JwksKeySource keys, 
         var result = await ValidateFullyAsync(token, validationParameters);
         if (result.IsValid && cache.Enabled)
         {
-            cache.Offer(scheme, this, result);
+            cache.Offer(this, result);
         }
 
         return result;
