@@ -6,7 +6,7 @@
 # built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
 # minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
-#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~9 min)
+#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~15 min)
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
 #   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
@@ -27,7 +27,8 @@ FLOOD=${FLOOD:-1}
 FLOOD_ROUNDS=${FLOOD_ROUNDS:-3}
 # Each header-decided refusal twice: over the token's own small payload, and over about 8 KB of nested empty arrays
 # (the largest a token may be), which a refusal that parsed the payload would pay for.
-FLOOD_KINDS=${FLOOD_KINDS:-unknown-kid wrong-signature garbage valid-token alg-none alg-none-8k jku jku-8k no-kid no-kid-8k wrong-signature-8k}
+# garbage-8k, refused before anything is decoded, is what the 8 KB request alone costs.
+FLOOD_KINDS=${FLOOD_KINDS:-unknown-kid wrong-signature garbage valid-token alg-none alg-none-8k jku jku-8k no-kid no-kid-8k wrong-signature-8k garbage-8k}
 BASELINE=${BASELINE:-1}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -209,6 +210,7 @@ if [[ $FLOOD == 1 ]]; then
   echo "$no_kid_header.$payload.$signature" | write_flood no-kid
   echo "$no_kid_header.$big_payload.$signature" | write_flood no-kid-8k
   echo "${token%%.*}.$big_payload.$(printf '%s' "$signature" | rev)" | write_flood wrong-signature-8k
+  echo "$(head -c 7900 /dev/zero | tr '\0' 'a')!" | write_flood garbage-8k
 
   flood_pair() { # kind, order; prints "ratio p99_ratio rps p99 refused fetches" for one flooded and one clean round
     local kind=$1 order=$2 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid cl_rps cl_p50 cl_p99 cl_bad
