@@ -65,6 +65,42 @@ public sealed class JwksKeyTests
         host.Keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
     }
 
+    [TestCase(new byte[] { 1, 0, 0, 0, 1 }, "an exponent of 33 bits, over 32")]
+    [TestCase(new byte[] { 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, "an exponent of 128 bits, over 32")]
+    [TestCase(new byte[] { 1, 0, 0 }, "an even exponent (65536)")]
+    [TestCase(new byte[] { 0, 0, 1, 0, 0 }, "an even exponent (65536)")]
+    public async Task GetProtected_KeyWithAnExponentNoTenantGenerates_IsLeftOutWithWhyAndRefusedAsUnknownKey(byte[] exponent, string why)
+    {
+        // RSA imports each of these; only a check of the exponent itself leaves the key out.
+        await using var host = await ApiHost.StartAsync();
+        using var odd = new TestSigningKey { PublishedExponent = exponent };
+        host.Tenant.Publish(odd);
+        using var client = host.Api.CreateClient();
+        await host.Api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().SignedWith(odd).Build());
+
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
+        host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Should().ContainSingle()
+            .Which.Properties["LeftOut"].ToString().Should().Be($"\"{odd.Kid} ({why})\"");
+    }
+
+    [Test]
+    public async Task GetProtected_KeyWhoseExponentHasALeadingZeroByte_IsAccepted()
+    {
+        // 65537 is nearly always written AQAB; a leading zero byte adds length, not value.
+        await using var host = await ApiHost.StartAsync();
+        using var key = new TestSigningKey { PublishedExponent = [0, 1, 0, 1] };
+        host.Tenant.Publish(key);
+        using var client = host.Api.CreateClient();
+        await host.Api.WaitForKeysAsync();
+
+        var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().SignedWith(key).Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Test]
     public async Task Fetch_SigningKeyLeftOut_IsLoggedOnceAtWarningWithItsKidAndWhy()
     {

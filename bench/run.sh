@@ -6,11 +6,12 @@
 # built-in local tenant serves the JWKS and issues the token. Beside it, as the yardstick, a vanilla
 # minimal API with JwtBearer (bench/Baseline) trusting the same tenant. Then interleaved, bounded wrk rounds.
 #
-#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~9 min)
+#   bench/run.sh                                          # 10 rounds, 5 s each, 64 connections, 2 threads, then the floods (~15 min)
 #   ROUNDS=5 DURATION=10s bench/run.sh                    # the same measured time in 10 s rounds
 #   AuthAction__TokenCache__Enabled=false bench/run.sh    # the same with the token cache off (any app setting passes through)
 #   ROUNDS=3 DURATION=5s FLOOD=0 BASELINE=0 bench/run.sh  # a quick look: no floods, no vanilla yardstick
 #   FLOOD_ROUNDS=5 bench/run.sh                           # more flooded/clean pairs per flood (default 3)
+#   FLOOD_KINDS="alg-none alg-none-8k" bench/run.sh       # only these floods (default: all, listed below)
 #
 # Last line: one summary line with every figure. Needs the .NET SDK; installs wrk with apt when missing.
 set -euo pipefail
@@ -24,6 +25,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 FLOOD=${FLOOD:-1}
 FLOOD_ROUNDS=${FLOOD_ROUNDS:-3}
+# Each header-decided refusal twice: over the token's own small payload, and over about 8 KB of nested empty arrays
+# (the largest a token may be), which a refusal that parsed the payload would pay for.
+# garbage-8k, refused before anything is decoded, is what the 8 KB request alone costs.
+FLOOD_KINDS=${FLOOD_KINDS:-unknown-kid wrong-signature garbage valid-token alg-none alg-none-8k jku jku-8k no-kid no-kid-8k wrong-signature-8k garbage-8k}
 BASELINE=${BASELINE:-1}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -190,6 +195,22 @@ if [[ $FLOOD == 1 ]]; then
   # The yardstick: the same 16 connections sending the valid token. What 16 more clients cost on these two cores
   # whatever they send; a flood of forgeries that came close to it would cost no more than serving them.
   echo "$token" | write_flood valid-token
+  # Refusals the header decides, and a wrong signature under the published kid, each over the token's own payload
+  # and over an 8 KB one: 1,880 empty arrays in one array, about 7,500 characters encoded, so the whole token stays
+  # under the 8,192 the API reads at all.
+  payload=${rest%%.*}
+  big_payload=$(printf '{"a":[%s[]]}' "$(printf '[],%.0s' $(seq 1 1880))" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+  none_header=$(header_b64 '{"alg":"none","typ":"JWT","kid":"flood"}')
+  jku_header=$(header_b64 '{"alg":"RS256","typ":"JWT","kid":"flood","jku":"https://attacker.example/jwks.json"}')
+  no_kid_header=$(header_b64 '{"alg":"RS256","typ":"JWT"}')
+  echo "$none_header.$payload." | write_flood alg-none
+  echo "$none_header.$big_payload." | write_flood alg-none-8k
+  echo "$jku_header.$payload.$signature" | write_flood jku
+  echo "$jku_header.$big_payload.$signature" | write_flood jku-8k
+  echo "$no_kid_header.$payload.$signature" | write_flood no-kid
+  echo "$no_kid_header.$big_payload.$signature" | write_flood no-kid-8k
+  echo "${token%%.*}.$big_payload.$(printf '%s' "$signature" | rev)" | write_flood wrong-signature-8k
+  echo "$(head -c 7900 /dev/zero | tr '\0' 'a')!" | write_flood garbage-8k
 
   flood_pair() { # kind, order; prints "ratio p99_ratio rps p99 refused fetches" for one flooded and one clean round
     local kind=$1 order=$2 fetches0 fl_rps fl_p50 fl_p99 fl_bad refused fetches flood_pid cl_rps cl_p50 cl_p99 cl_bad
@@ -229,16 +250,21 @@ if [[ $FLOOD == 1 ]]; then
   # Warm-up, as for the main rounds: each flood alone for 3 s, not measured. The refusal paths are cold until a
   # flood first reaches them, and in every earlier run the first made-up-kid pair was among the lowest: it measured
   # the JIT compiling them beside the valid traffic. (The made-up kids' first JWKS fetch happens here too.)
-  for kind in unknown-kid wrong-signature garbage valid-token; do
+  for kind in $FLOOD_KINDS; do
+    [[ -f $work/$kind.lua ]] || { log "no flood named $kind"; exit 1; }
     wrk -t1 -c16 -d3s -s "$work/$kind.lua" "$api/protected" >/dev/null
   done
-  read -r flood_ratio flood_p99 kid_rps kid_p99 kid_refused kid_fetches <<<"$(flood_round unknown-kid)"
-  read -r sig_ratio sig_p99 _ _ sig_refused _ <<<"$(flood_round wrong-signature)"
-  read -r garbage_ratio garbage_p99 _ _ garbage_refused _ <<<"$(flood_round garbage)"
-  read -r yardstick_ratio yardstick_p99 _ _ yardstick_answered _ <<<"$(flood_round valid-token)"
-  flood_summary=" | flood: valid ${kid_rps} req/s p99 ${kid_p99}ms, unknown-kid ${kid_refused}/s, jwks_fetches=${kid_fetches} in ${FLOOD_ROUNDS} rounds, flood_ratio=${flood_ratio} flood_p99_ratio=${flood_p99}"
-  flood_summary+=" | wrong-signature flood ${sig_refused}/s: ratio=${sig_ratio} p99_ratio=${sig_p99} | garbage flood ${garbage_refused}/s: ratio=${garbage_ratio} p99_ratio=${garbage_p99}"
-  flood_summary+=" | yardstick, valid-token flood ${yardstick_answered}/s: ratio=${yardstick_ratio} p99_ratio=${yardstick_p99}"
+  for kind in $FLOOD_KINDS; do
+    read -r f_ratio f_p99 f_rps f_valid_p99 f_answered f_fetches <<<"$(flood_round "$kind")"
+    case $kind in
+      unknown-kid)
+        flood_summary+=" | flood: valid ${f_rps} req/s p99 ${f_valid_p99}ms, unknown-kid ${f_answered}/s, jwks_fetches=${f_fetches} in ${FLOOD_ROUNDS} rounds, flood_ratio=${f_ratio} flood_p99_ratio=${f_p99}" ;;
+      valid-token)
+        flood_summary+=" | yardstick, valid-token flood ${f_answered}/s: ratio=${f_ratio} p99_ratio=${f_p99}" ;;
+      *)
+        flood_summary+=" | ${kind} flood ${f_answered}/s: ratio=${f_ratio} p99_ratio=${f_p99}" ;;
+    esac
+  done
 fi
 
 peak_rss_mb=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status")

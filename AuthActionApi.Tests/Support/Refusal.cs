@@ -18,6 +18,7 @@ public static class Refusal
     public const string UnknownSigningKey = "The signing key is unknown";
     public const string UnsupportedAlgorithm = "The signing algorithm is not supported";
     public const string UnsupportedHeader = "The token header is not supported";
+    public const string NotAnAccessToken = "The token is not an access token";
     public const string Malformed = "The token is malformed";
     public const string Invalid = "The token is invalid";
 

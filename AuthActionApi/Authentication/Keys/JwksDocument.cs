@@ -7,8 +7,9 @@ namespace AuthActionApi.Authentication.Keys;
 /// <summary>
 /// Reads a JWKS document into the RS256 signing keys this API will trust. Keys that are not RSA, not
 /// for signatures, meant for another algorithm, without a <c>kid</c>, with a modulus shorter than 2048 bits
-/// (RFC 7518 §3.3, counted in bits, not in the bytes of a possibly zero-padded <c>n</c>) or with parameters RSA
-/// cannot import are left out, so no key that would fail at request time is ever trusted.
+/// (RFC 7518 §3.3, counted in bits, not in the bytes of a possibly zero-padded <c>n</c>), with an exponent that is
+/// not an odd number from 3 to 2^32 - 1, or with parameters RSA cannot import are left out, so no key that would fail
+/// at request time, or that no tenant would generate, is ever trusted.
 /// </summary>
 internal static class JwksDocument
 {
@@ -99,8 +100,37 @@ internal static class JwksDocument
             return new(kid, $"a modulus of {bits} bits, under {MinimumModulusBits}", MeantForSigning: true);
         }
 
+        exponent = exponent.AsSpan().TrimStart((byte)0).ToArray();
+        if (ExponentFault(exponent) is { } fault)
+        {
+            return new(kid, fault, MeantForSigning: true);
+        }
+
         parameters = new RSAParameters { Modulus = modulus, Exponent = exponent };
         return CanImport(parameters) ? null : new(kid, "n and e that RSA cannot import", MeantForSigning: true);
+    }
+
+    /// <summary>
+    /// Why an exponent is not one to trust, or <see langword="null"/>: RSA public exponents are small odd numbers
+    /// (65537 nearly always; RFC 8017 §3.1 asks for 3 to n - 1). One over 32 bits is no key any tenant generates, and
+    /// costs every verification more the larger it is; RSA would import it all the same.
+    /// </summary>
+    private static string? ExponentFault(byte[] exponent)
+    {
+        if (exponent.Length > 4)
+        {
+            return $"an exponent of {BitLength(exponent)} bits, over 32";
+        }
+
+        var value = 0u;
+        foreach (var b in exponent)
+        {
+            value = (value << 8) | b;
+        }
+
+        return value < 3 ? $"an exponent of {value}, under 3"
+            : value % 2 == 0 ? $"an even exponent ({value})"
+            : null;
     }
 
     /// <summary>The bits of a big-endian unsigned integer without leading zero bytes: whole bytes below the top one, plus the top one's.</summary>

@@ -12,7 +12,8 @@ namespace AuthActionApi.Authentication.Keys;
 /// <see cref="JwksOptions.RefreshesPerMinute"/> a minute; a fetch that brought no new key holds further
 /// unknown-<c>kid</c> fetches back for one slot of that budget, so a flood of made-up <c>kid</c>s costs one fetch.</item>
 /// <item>Each fetch replaces the whole set: a key removed by the tenant stops validating once a fetch has seen it
-/// gone. There is no "last known good" configuration that brings it back.</item>
+/// gone. There is no "last known good" configuration that brings it back. A key fetched again with the same
+/// <c>kid</c> and material stays the same object, so the tokens it verified stay cached.</item>
 /// <item>A failed fetch leaves the last good keys in place, whatever failed: the status, the headers or charset,
 /// a body over <see cref="JwksOptions.MaxDocumentBytes"/> or not UTF-8, bad JSON, no usable key, a timeout.</item>
 /// </list>
@@ -50,7 +51,11 @@ internal sealed partial class JwksKeySource(
     /// <summary>The keys the last successful fetch left out, as logged: the same again is not logged again.</summary>
     private string _leftOutLogged = string.Empty;
 
-    /// <summary>Raised after a fetch replaced the key set, with the <c>kid</c>s that are gone.</summary>
+    /// <summary>
+    /// Raised after a fetch replaced the key set, with the <c>kid</c>s that are gone or now name other key material.
+    /// A key published again unchanged is kept as the same object and is not in it. A handler that throws is logged
+    /// and does not stop the others.
+    /// </summary>
     public event Action<IReadOnlyCollection<string>>? KeysRemoved;
 
     /// <summary>The keys from the last successful fetch, or <see langword="null"/> while none has succeeded.</summary>
@@ -61,7 +66,7 @@ internal sealed partial class JwksKeySource(
 
     /// <summary>
     /// Fetches now, or joins the fetch under way. A failed fetch never throws: it is logged and kept in
-    /// <see cref="LastFailure"/>. Only an exception from a <see cref="KeysRemoved"/> handler reaches the caller.
+    /// <see cref="LastFailure"/>.
     /// </summary>
     public Task RefreshAsync(CancellationToken cancellationToken) =>
         JoinOrStart(FetchReason.Scheduled).WaitAsync(cancellationToken);
@@ -208,10 +213,10 @@ internal sealed partial class JwksKeySource(
                 return;
             }
 
-            var keys = document.Trusted;
-            var next = new SigningKeySet(keys, time.GetUtcNow());
-            var added = previous is null ? keys.Count : keys.Keys.Count(kid => !previous.Keys.ContainsKey(kid));
-            removed = previous?.Keys.Keys.Where(kid => !keys.ContainsKey(kid)).ToArray() ?? [];
+            var change = KeySetChange.Between(previous, document.Trusted);
+            var next = new SigningKeySet(change.Keys, time.GetUtcNow());
+            var added = change.Added;
+            removed = change.Gone;
             lock (_gate)
             {
                 _current = next;
@@ -225,7 +230,7 @@ internal sealed partial class JwksKeySource(
             }
 
             _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
-            Log.KeysFetched(logger, settings.JwksUri, keys.Count, added, removed.Length, reason);
+            Log.KeysFetched(logger, settings.JwksUri, change.Keys.Count, added, change.Changed.Length, change.Removed.Length, reason);
             LogLeftOut(document.LeftOut);
         }
         finally
@@ -236,10 +241,33 @@ internal sealed partial class JwksKeySource(
             }
         }
 
-        // Outside the failure handling: the fetch succeeded, so a handler's exception is its own, not a failed fetch.
         if (removed.Length > 0)
         {
-            KeysRemoved?.Invoke(removed);
+            RaiseKeysRemoved(removed);
+        }
+    }
+
+    /// <summary>
+    /// Each handler on its own: one that throws is logged and the others still run (the token cache's eviction among
+    /// them), and nothing reaches the request or the refresh loop that happened to run this fetch.
+    /// </summary>
+    private void RaiseKeysRemoved(string[] removed)
+    {
+        if (KeysRemoved is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<IReadOnlyCollection<string>>>())
+        {
+            try
+            {
+                handler(removed);
+            }
+            catch (Exception ex)
+            {
+                Log.KeysRemovedHandlerFailed(logger, ex, removed.Length);
+            }
         }
     }
 
@@ -318,8 +346,8 @@ internal sealed partial class JwksKeySource(
     private static partial class Log
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
-            Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Removed} removed; reason {Reason})")]
-        public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int removed, FetchReason reason);
+            Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Changed} changed, {Removed} removed; reason {Reason})")]
+        public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int changed, int removed, FetchReason reason);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
             Message = "Left out {Count} of the tenant's published keys, whose tokens will be refused as signed by an unknown key: {LeftOut}")]
@@ -332,6 +360,10 @@ internal sealed partial class JwksKeySource(
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
             Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
         public static partial void FetchFailed(ILogger logger, Uri jwksUri, string reason, bool hasKeys);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
+            Message = "A KeysRemoved handler failed for {Removed} removed or changed keys; the other handlers ran")]
+        public static partial void KeysRemovedHandlerFailed(ILogger logger, Exception exception, int removed);
 
         // Debug: under a flood of made-up kids this fires per request, and each refusal is already logged once.
         [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,

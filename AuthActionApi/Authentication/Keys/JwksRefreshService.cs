@@ -42,7 +42,7 @@ internal sealed partial class JwksRefreshService(
             }
             catch (Exception ex)
             {
-                // A failed fetch never throws; this is a bug elsewhere (a KeysRemoved handler, say). Keys must keep
+                // A failed fetch never throws, nor does a KeysRemoved handler reach here; this is a bug. Keys must keep
                 // refreshing, so it is retried like a failed fetch rather than left to fault the service.
                 Log.RefreshFailedUnexpectedly(logger, ex, retryDelay);
                 failed = true;

@@ -18,6 +18,7 @@ internal static class TokenRejection
     public const string UnknownSigningKey = "The signing key is unknown";
     public const string UnsupportedAlgorithm = "The signing algorithm is not supported";
     public const string UnsupportedHeader = "The token header is not supported";
+    public const string NotAnAccessToken = "The token is not an access token";
     public const string Malformed = "The token is malformed";
     public const string Invalid = "The token is invalid";
 
@@ -35,6 +36,7 @@ internal static class TokenRejection
         SecurityTokenInvalidIssuerException => InvalidIssuer,
         SecurityTokenInvalidAlgorithmException => UnsupportedAlgorithm,
         SecurityTokenUnsupportedHeaderException => UnsupportedHeader,
+        SecurityTokenInvalidTypeException => NotAnAccessToken,
         SecurityTokenSignatureKeyNotFoundException => UnknownSigningKey,
         SecurityTokenInvalidSignatureException => InvalidSignature,
         SecurityTokenMalformedException or ArgumentException => Malformed,

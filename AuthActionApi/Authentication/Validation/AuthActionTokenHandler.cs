@@ -10,13 +10,15 @@ namespace AuthActionApi.Authentication.Validation;
 /// How JwtBearer turns the token string into a validated identity, for one scheme's options instance (its entry in
 /// <c>JwtBearerOptions.TokenHandlers</c>). A token this handler validated before and that is still good is answered
 /// from <see cref="ValidatedTokenCache"/>; JwtBearer then does the rest (every event, <c>SaveToken</c>, the result)
-/// as for any token. Any other token gets the full check, which refuses what AuthAction never issues before any cryptography
-/// runs (another algorithm, key-carrying or critical headers, encrypted tokens, dates that are not JSON numbers),
-/// makes sure the token's <c>kid</c> names a published key (fetching the JWKS once more for a newly rotated key,
-/// within the budget; a header naming no such key is refused before the payload is even decoded), and then lets
-/// <see cref="JsonWebTokenHandler"/> check signature, issuer, audience and lifetime against the parameters of
-/// <see cref="AuthActionOptions.ApplyTo"/>. What passed is offered to the cache, which keeps it once your
-/// <c>OnTokenValidated</c> has accepted it. Checks of your own belong there: it runs for cached tokens too.
+/// as for any token. Any other token gets the full check, cheapest first, so a forgery costs no more than it must:
+/// what the header alone decides (<see cref="TokenHeader"/>: another algorithm, key-carrying or critical headers,
+/// another token type, no <c>kid</c>) before anything else is decoded; then the <c>kid</c> must name a published key
+/// (fetching the JWKS once more for a newly rotated key, within the budget); then the RS256 signature over
+/// <c>header.payload</c> (<see cref="Rs256Signature"/>) before the payload is parsed; then what the payload says
+/// (dates that are not JSON numbers, ID-token claims); and last <see cref="JsonWebTokenHandler"/> checks issuer,
+/// audience and lifetime against the parameters of <see cref="AuthActionOptions.ApplyTo"/>. What passed is offered
+/// to the cache, which keeps it once your <c>OnTokenValidated</c> has accepted it. Checks of your own belong there:
+/// it runs for cached tokens too.
 /// </summary>
 /// <param name="keys">The tenant's published keys.</param>
 /// <param name="cache">The validated tokens of every scheme; this handler, one per scheme and options instance, reads and offers its own.</param>
@@ -24,9 +26,6 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
 {
     /// <summary>AuthAction's tokens are around 1 KB; a header this size is refused before parsing.</summary>
     public const int MaximumTokenLength = 8 * 1024;
-
-    /// <summary>Headers that point at or carry keys, or demand extensions. AuthAction sends none of them, and this API follows none.</summary>
-    private static readonly string[] s_refusedHeaders = ["jku", "jwk", "x5u", "x5c", "crit"];
 
     /// <summary>The base64url alphabet and the segment separator.</summary>
     private static readonly SearchValues<char> s_compactCharacters =
@@ -75,11 +74,27 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
                 return Fail(new SecurityTokenMalformedException("The token is encrypted (JWE); AuthAction access tokens are signed JWTs."));
         }
 
-        // A header naming no published key (the cheapest forgery, and a flood's favourite) is refused before the
-        // payload is decoded. Any other header, and a key that is known, go on to the full parse and its checks.
-        if (SigningKeyId.Read(token, s_refusedHeaders) is { } kid && !await IsPublishedAsync(kid))
+        // What the header alone decides is refused before anything else is decoded, whatever the payload holds.
+        if (TokenHeader.Check(token, out var kid) is { } refusal)
+        {
+            return Fail(refusal);
+        }
+
+        if ((keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None)) is not { } keySet)
+        {
+            return Fail(new SigningKeysUnavailableException("No signing key has been loaded from the tenant yet."));
+        }
+
+        // A header naming no published key (the cheapest forgery, and a flood's favourite) is refused at the cost of
+        // its header; a forged signature under a published one at the cost of one RSA check, before the payload is parsed.
+        if (await PublishedKey.FindAsync(keys, keySet, kid) is not { } key)
         {
             return UnknownKey();
+        }
+
+        if (!Rs256Signature.Verifies(token, key))
+        {
+            return Fail(new SecurityTokenInvalidSignatureException("The token's signature does not verify under the key its 'kid' names."));
         }
 
         JsonWebToken jwt;
@@ -92,63 +107,20 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
             return Fail(new SecurityTokenMalformedException("The token is not a well-formed JWS compact serialization.", ex));
         }
 
-        if (jwt.IsEncrypted)
-        {
-            return Fail(new SecurityTokenMalformedException("The token is encrypted (JWE); AuthAction access tokens are signed JWTs."));
-        }
-
-        if (jwt.Alg != SecurityAlgorithms.RsaSha256)
-        {
-            return Fail(new SecurityTokenInvalidAlgorithmException("The token is not signed with RS256."));
-        }
-
         if (NumericDates.FirstMistyped(jwt) is { } mistyped)
         {
             return Fail(new SecurityTokenMalformedException($"The token's '{mistyped}' claim is not a JSON number (RFC 7519 NumericDate)."));
         }
 
-        foreach (var header in s_refusedHeaders)
+        if (AccessTokenType.FirstIdTokenClaim(jwt) is { } idTokenClaim)
         {
-            if (jwt.TryGetHeaderValue<object>(header, out _))
-            {
-                return Fail(new SecurityTokenUnsupportedHeaderException($"The token carries a '{header}' header, which this API never honours."));
-            }
+            return Fail(new SecurityTokenInvalidTypeException($"The token carries '{idTokenClaim}', a claim of ID tokens, not of access tokens."));
         }
 
-        if (string.IsNullOrEmpty(jwt.Kid))
-        {
-            return Fail(new SecurityTokenSignatureKeyNotFoundException("The token has no 'kid' header."));
-        }
-
-        if ((keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None)) is null)
-        {
-            return Fail(new SigningKeysUnavailableException("No signing key has been loaded from the tenant yet."));
-        }
-
-        if (!await IsPublishedAsync(jwt.Kid))
-        {
-            return UnknownKey();
-        }
-
-        // The parameters resolve the key by kid from the current set (ResolveSigningKey), so a key removed
-        // between here and the signature check fails as an unknown key rather than validating.
+        // The signature is checked: JsonWebTokenHandler checks issuer, audience and lifetime without a second RSA check.
+        jwt.SigningKey = key;
+        validationParameters = SignatureVerified.For(validationParameters, jwt);
         return await _inner.ValidateTokenAsync(jwt, validationParameters);
-    }
-
-    /// <summary>
-    /// Whether the tenant publishes <paramref name="kid"/>, fetching the JWKS once more for a newly rotated key if the
-    /// budget allows. With no key loaded yet it answers true: the caller then answers 503, not an unknown key.
-    /// </summary>
-    private async ValueTask<bool> IsPublishedAsync(string kid)
-    {
-        var keySet = keys.Current ?? await keys.WaitForFetchInFlightAsync(CancellationToken.None);
-        if (keySet is null || keySet.TryGetKey(kid, out _))
-        {
-            return true;
-        }
-
-        keySet = await keys.RefreshForUnknownKeyAsync(keySet, CancellationToken.None);
-        return keySet is null || keySet.TryGetKey(kid, out _);
     }
 
     /// <summary>The <see cref="TokenValidationParameters.IssuerSigningKeyResolver"/>: the one published key the token's kid names, or none.</summary>
