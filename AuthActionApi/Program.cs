@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AuthActionApi.Hosting.ApiBuilderOptions.Create(args));
 
 builder.AddApiLogging();
 builder.AddGracefulShutdown();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuthActionApi.Logging;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public static class SerilogExtensions
     public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
     {
         builder.Services.AddSerilog(
-            (services, logger) => logger
+            (services, logger) => WithoutSettingsDefaults(logger, builder.Configuration.GetSection("Serilog"))
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
@@ -34,6 +35,21 @@ public static class SerilogExtensions
         builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RefusalLog>();
         return builder;
+    }
+
+    /// <summary>
+    /// What Serilog does when no configuration says otherwise (no appsettings.json found, or one without a
+    /// <c>Serilog</c> section): warnings and errors to the console, and the host's start and stop lines, so an app
+    /// run without its settings is never silent about a failure, and still writes nothing per request.
+    /// </summary>
+    private static LoggerConfiguration WithoutSettingsDefaults(LoggerConfiguration logger, IConfigurationSection serilog)
+    {
+        if (!serilog.GetSection("MinimumLevel").Exists())
+        {
+            logger.MinimumLevel.Warning().MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+        }
+
+        return serilog.GetSection("WriteTo").Exists() ? logger : logger.WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
     }
 
     /// <summary>Wraps the <see cref="ILoggerFactory"/> Serilog registered in <see cref="CategoryCachingLoggerFactory"/>.</summary>
