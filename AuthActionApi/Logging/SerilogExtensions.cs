@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthActionApi.Hosting;
 using AuthActionApi.Logging;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ public static class SerilogExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                // RunApiAsync says this in one line; the host's own copy is a stack trace.
+                .Filter.ByExcluding(line => AddressInUse.Is(line.Exception))
                 // Last, so it sees every property the others added.
                 .Enrich.With<ControlCharacterEscaper>(),
             preserveStaticLogger: true);
