@@ -15,8 +15,8 @@ public static partial class LocalTenantExtensions
 {
     /// <summary>
     /// Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>,
-    /// decided here once. While it is, only requests naming a loopback host are served (host filtering). Call it after <c>AddAuthActionAuthentication</c>, which adds the configuration that may
-    /// name a real tenant (<c>AUTHACTION_DOMAIN</c>).
+    /// decided here once; while it is, only requests naming a loopback host are served (host filtering). Call it after
+    /// <c>AddAuthActionAuthentication</c>, which adds the configuration that may name a real tenant (<c>AUTHACTION_DOMAIN</c>).
     /// </summary>
     public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)
     {
