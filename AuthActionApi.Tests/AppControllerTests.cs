@@ -46,6 +46,24 @@ public sealed class AppControllerTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_WithValidToken_AnswersCacheControlNoStore()
+    {
+        var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Build());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.CacheControl.Should().NotBeNull().And.Subject.ToString().Should().Be("no-store");
+    }
+
+    [Test]
+    public async Task GetPublic_WithoutToken_LeavesCachingAlone()
+    {
+        var response = await Client.GetAsync("/public");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.CacheControl.Should().BeNull();
+    }
+
+    [Test]
     public async Task GetProtected_WithWrongAudience_Returns401InvalidAudience()
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());

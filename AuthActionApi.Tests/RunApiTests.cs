@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AuthActionApi.Hosting;
 using AuthActionApi.Logging;
 using AuthActionApi.Tests.Support;
@@ -40,6 +42,32 @@ public sealed class RunApiTests
 
         exitCode.Should().Be(0);
         logs.From("AuthActionApi.Hosting").Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Run_PortHeldByAnotherProcess_Exits71WithOneLineNamingTheAddress()
+    {
+        await using var tenant = await TestTenant.StartAsync();
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var address = $"http://127.0.0.1:{((IPEndPoint)holder.LocalEndpoint).Port}";
+
+        var (exitCode, output) = await AppProcess.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["AuthAction__Domain"] = tenant.Domain,
+                ["AuthAction__Audience"] = tenant.Audience,
+            },
+            TimeSpan.FromSeconds(60),
+            urls: address);
+
+        exitCode.Should().Be(71, "sysexits.h EX_OSERR, as the README documents");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Where(line => line.Contains("ERR]", StringComparison.Ordinal) || line.Contains("FTL]", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should()
+            .Contain($"FTL] AuthActionApi.Startup: Cannot start: Failed to bind to address {address}: address already in use.");
+        output.Should().NotContain("Unhandled exception").And.NotContain("   at ", "no stack trace");
     }
 
     private static WebApplication BuildApp<TService>(CollectedLogs logs)

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using AuthActionApi.Hosting;
 using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -114,16 +116,16 @@ public sealed class ShutdownTests
         options.DrainDelay.Should().Be(TimeSpan.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    [TestCase("00:00:00", 30)]
-    [TestCase("00:00:10", 40)]
-    [TestCase("00:05:00", 330)]
-    public void AddGracefulShutdown_DrainDelay_LengthensTheShutdownTimeoutBySameDelay(string drain, int seconds)
+    [TestCase("00:00:00", 10)]
+    [TestCase("00:00:10", 20)]
+    [TestCase("00:05:00", 310)]
+    public void AddGracefulShutdown_DrainDelay_ShutdownTimeoutIsTheDrainAndTenSecondsInFlight(string drain, int seconds)
     {
         using var app = BuildSlimApp("Production", drain);
 
         var host = app.Services.GetRequiredService<IOptions<HostOptions>>().Value;
 
-        host.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(seconds), "the requests in flight keep the host's 30 s after the drain");
+        host.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(seconds), "the requests in flight get 10 s after the drain, not the host's 30 s");
     }
 
     [Test]
@@ -203,6 +205,55 @@ public sealed class ShutdownTests
         stopping.Should().BeGreaterThanOrEqualTo(0);
         drainStarted.Should().BeGreaterThan(stopping);
         drainEnded.Should().BeGreaterThan(drainStarted);
+    }
+
+    /// <summary>
+    /// A client that sent half a request when the app was told to stop holds the server's stop until the host's
+    /// shutdown timeout closes its connection: the drain plus <see cref="ShutdownOptions.InFlightTimeout"/>, said in
+    /// the log. The bound asserted is a liveness check, ten seconds more than that; the host's own 30 s exceeds it.
+    /// </summary>
+    [Test]
+    public async Task Sigterm_ConnectionHasSentHalfARequest_ExitsWithinTheDrainAndTheInFlightTimeoutAndSaysSo()
+    {
+        await using var tenant = await TestTenant.StartAsync();
+        var drain = TimeSpan.FromSeconds(2);
+        using var app = await AppProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["AuthAction__Domain"] = tenant.Domain,
+                ["AuthAction__Audience"] = tenant.Audience,
+                ["Shutdown__DrainDelay"] = "00:00:02",
+            },
+            TimeSpan.FromSeconds(60));
+        using var halfSent = new TcpClient();
+        await halfSent.ConnectAsync(app.Address!.Host, app.Address.Port);
+        var stream = halfSent.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /public HTTP/1.1\r\nHost: {app.Address.Authority}\r\nAccept: "));
+
+        await app.TerminateAsync();
+        var exit = app.Process.WaitForExitAsync();
+        var bound = drain + ShutdownOptions.InFlightTimeout + TimeSpan.FromSeconds(10);
+        var exitedInTime = await Task.WhenAny(exit, Task.Delay(bound)) == exit;
+        var answer = await ReadToEndAsync(stream);
+
+        exitedInTime.Should().BeTrue($"the stop waits at most the drain and the time for requests in flight, bounded here by {bound}");
+        app.Process.ExitCode.Should().Be(0);
+        answer.Should().NotStartWith("HTTP/", "the request was never complete, so there is nothing to answer");
+        app.Output.Should().Contain("WRN] AuthActionApi.Hosting.ShutdownDrainService: Shutdown timeout (00:00:12) reached: the connections still open");
+    }
+
+    private static async Task<string> ReadToEndAsync(NetworkStream stream)
+    {
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        try
+        {
+            return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (IOException ex)
+        {
+            return "connection reset: " + ex.Message;
+        }
     }
 
     private static async Task<StoppableApi> StartAsync(string drainDelay)

@@ -11,7 +11,7 @@ using AuthActionApi.Settings;
 using AuthActionApi.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ApiBuilderOptions.Create(args));
 builder.Configuration.AddNestJsAuthActionVariables();
 
 builder.AddApiLogging();

@@ -7,7 +7,7 @@
 2. Every field is one the Kubernetes API knows, with a value of the right shape, when the Kubernetes Python
    client's models are installed (Debian: apt-get install python3-kubernetes). They lag the API: a kind they do not
    have is checked against the nearest version they do (autoscaling/v2 against v2beta2), and said so.
-3. What this deployment relies on: the grace period outlasts the drain delay plus the host's 30 s for requests in
+3. What this deployment relies on: the grace period outlasts the drain delay plus the app's 10 s for requests in
    flight, probes on /health/ready and /health/live, a non-root read-only container without capabilities, and the
    Service, PodDisruptionBudget and autoscaler all aimed at the Deployment's pods.
 
@@ -23,7 +23,7 @@ import sys
 import yaml
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kubernetes")
-IN_FLIGHT_SECONDS = 30  # HostOptions.ShutdownTimeout before the drain is added: the requests in flight's share
+IN_FLIGHT_SECONDS = 10  # ShutdownOptions.InFlightTimeout: the host's shutdown timeout before the drain is added
 problems = []
 notes = []
 

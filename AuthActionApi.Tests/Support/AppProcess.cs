@@ -36,11 +36,15 @@ public static partial class AppProcess
 
     /// <summary>
     /// Starts the app on a free loopback port and returns once it listens; its console output is collected as the
-    /// terminal would show it. Disposing it kills the process.
+    /// terminal would show it. Disposing it kills the process. It runs in its own folder unless
+    /// <paramref name="workingDirectory"/> names another, as a service manager may start it.
     /// </summary>
-    public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    public static async Task<RunningApp> StartAsync(
+        IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string? workingDirectory = null)
     {
-        var app = new RunningApp(Process.Start(StartInfo(environment, LoopbackUrls))!);
+        var start = StartInfo(environment, LoopbackUrls);
+        start.WorkingDirectory = workingDirectory ?? start.WorkingDirectory;
+        var app = new RunningApp(Process.Start(start)!);
         try
         {
             await Eventually.UntilAsync(() => app.Address is not null || app.Process.HasExited, "the app listens", timeout);

@@ -11,10 +11,15 @@ namespace AuthActionApi.Hosting;
 /// </summary>
 public static class GracefulShutdownExtensions
 {
+    /// <summary>The host's own setting for its shutdown timeout, in seconds (<c>HostOptions</c> reads it by this name).</summary>
+    private const string ShutdownTimeoutKey = "shutdownTimeoutSeconds";
+
+    private static readonly TimeSpan s_hostDefaultShutdownTimeout = new HostOptions().ShutdownTimeout;
+
     /// <summary>
     /// Binds and validates <see cref="ShutdownOptions"/> (no drain in Development unless configured), holds the server's
-    /// stop back by the drain delay, and lengthens the host's shutdown timeout by the same delay, so the time left
-    /// for the requests in flight stays what it was (30 seconds unless <c>shutdownTimeoutSeconds</c> says otherwise).
+    /// stop back by the drain delay, and sets the host's shutdown timeout to the drain delay plus the time left for the
+    /// requests in flight: <see cref="ShutdownOptions.InFlightTimeout"/>, or <c>shutdownTimeoutSeconds</c> when set.
     /// </summary>
     public static WebApplicationBuilder AddGracefulShutdown(this WebApplicationBuilder builder)
     {
@@ -33,9 +38,15 @@ public static class GracefulShutdownExtensions
         services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
 
         services.AddOptions<HostOptions>()
-            .PostConfigure<IEnumerable<IConfigureOptions<ShutdownOptions>>, IEnumerable<IPostConfigureOptions<ShutdownOptions>>>(
-                (host, setups, postConfigures) =>
+            .PostConfigure<IConfiguration, IEnumerable<IConfigureOptions<ShutdownOptions>>, IEnumerable<IPostConfigureOptions<ShutdownOptions>>>(
+                (host, configuration, setups, postConfigures) =>
                 {
+                    // The host's own default, neither configured (its key) nor set in code: the shorter time stands in.
+                    if (host.ShutdownTimeout == s_hostDefaultShutdownTimeout && string.IsNullOrEmpty(configuration[ShutdownTimeoutKey]))
+                    {
+                        host.ShutdownTimeout = ShutdownOptions.InFlightTimeout;
+                    }
+
                     // The host reads its options while it is built, before RunApiAsync reports bad settings: read
                     // without validation, and leave an out-of-range delay to its validator, which stops start-up.
                     var drain = new OptionsFactory<ShutdownOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName).DrainDelay;

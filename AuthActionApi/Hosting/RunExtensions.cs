@@ -18,10 +18,17 @@ public static partial class RunExtensions
     public const int SoftwareErrorExitCode = 70;
 
     /// <summary>
+    /// Exit code for an address to listen on that another process already holds (sysexits.h <c>EX_OSERR</c>: the
+    /// operating system refused the bind).
+    /// </summary>
+    public const int AddressInUseExitCode = 71;
+
+    /// <summary>
     /// Runs the app until it stops. A setting that fails validation at start-up is logged as one Critical line
     /// per problem, each naming the setting, how to set it and an example, and the process exits with
     /// <see cref="ConfigurationErrorExitCode"/>. If a background service failed, one Critical line names it and
-    /// why, and the process exits with <see cref="SoftwareErrorExitCode"/>; a stop on purpose exits with 0.
+    /// why, and the process exits with <see cref="SoftwareErrorExitCode"/>. An address already in use is one Critical
+    /// line naming it, and exit code <see cref="AddressInUseExitCode"/>. A stop on purpose exits with 0.
     /// </summary>
     public static async Task<int> RunApiAsync(this WebApplication app)
     {
@@ -51,6 +58,13 @@ public static partial class RunExtensions
             await app.StartAsync();
             await app.WaitForShutdownAsync();
             return ReportFailedBackgroundServices(app.Services);
+        }
+        catch (IOException ex) when (AddressInUse.Is(ex))
+        {
+            // Kestrel's message names the address: "Failed to bind to address http://127.0.0.1:3000: address already in use."
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthActionApi.Startup");
+            Log.AddressInUse(logger, ex.Message, AddressInUseExitCode);
+            return AddressInUseExitCode;
         }
         finally
         {
@@ -87,6 +101,10 @@ public static partial class RunExtensions
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 9003, Level = LogLevel.Critical,
+            Message = "Cannot start: {Failure} Another process listens there: stop it, or listen elsewhere (--urls, ASPNETCORE_URLS). Exit code {ExitCode}")]
+        public static partial void AddressInUse(ILogger logger, string failure, int exitCode);
+
         [LoggerMessage(EventId = 9001, Level = LogLevel.Critical, Message = "Cannot start: {Failure}")]
         public static partial void InvalidSetting(ILogger logger, string failure);
 

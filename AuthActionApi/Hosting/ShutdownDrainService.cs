@@ -11,6 +11,7 @@ namespace AuthActionApi.Hosting;
 /// </summary>
 internal sealed partial class ShutdownDrainService(
     IOptions<ShutdownOptions> options,
+    IOptions<HostOptions> host,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ShutdownDrainService> logger) : IHostedLifecycleService, IDisposable
@@ -66,23 +67,40 @@ internal sealed partial class ShutdownDrainService(
     {
         var delay = options.Value.DrainDelay;
         // An app that never started served nothing a balancer could still be sending.
-        if (delay <= TimeSpan.Zero || !lifetime.ApplicationStarted.IsCancellationRequested)
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
         {
             return;
         }
 
-        Log.DrainStarted(logger, delay);
-        try
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, time, cancellationToken);
-            Log.DrainEnded(logger);
+            Log.DrainStarted(logger, delay);
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken);
+                Log.DrainEnded(logger);
+            }
+            catch (OperationCanceledException)
+            {
+                // Never thrown on: the host would report a failed stop, and the process would not exit cleanly.
+                Log.DrainCutShort(logger);
+                return;
+            }
         }
-        catch (OperationCanceledException)
+
+        // The server now waits for every open connection, one whose client sent half a request included, until the
+        // host's shutdown timeout closes them: said when that happens, so a stop that took so long is explained.
+        lock (_gate)
         {
-            // Never thrown on: the host would report a failed stop, and the process would not exit cleanly.
-            Log.DrainCutShort(logger);
+            if (!_disposed)
+            {
+                _stops.Add(cancellationToken.UnsafeRegister(
+                    static state => ((ShutdownDrainService)state!).ReportTimedOut(), this));
+            }
         }
     }
+
+    private void ReportTimedOut() => Log.ShutdownTimedOut(logger, host.Value.ShutdownTimeout);
 
     private static partial class Log
     {
@@ -97,5 +115,9 @@ internal sealed partial class ShutdownDrainService(
         [LoggerMessage(EventId = 9103, Level = LogLevel.Warning,
             Message = "Drain cut short by the shutdown timeout: the server stops accepting connections and finishes the requests in flight")]
         public static partial void DrainCutShort(ILogger logger);
+
+        [LoggerMessage(EventId = 9104, Level = LogLevel.Warning,
+            Message = "Shutdown timeout ({ShutdownTimeout}) reached: the connections still open, each with a request in flight or one its client has not finished sending, are closed")]
+        public static partial void ShutdownTimedOut(ILogger logger, TimeSpan shutdownTimeout);
     }
 }

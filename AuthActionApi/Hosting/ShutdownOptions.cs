@@ -12,6 +12,14 @@ public sealed class ShutdownOptions
     /// <summary>The drain delay outside Development: a balancer checking every 2 s, 3 checks to mark a server down, and a margin.</summary>
     public static readonly TimeSpan DefaultDrainDelay = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the drain, how long the requests in flight have before the server closes the connections still open,
+    /// unless the host's own <c>shutdownTimeoutSeconds</c> is set. The host's default, 30 seconds, would also be how
+    /// long a client that sent half a request holds the stop; this API answers in milliseconds, so 10 seconds is
+    /// plenty, and keeps drain and stop well inside a Kubernetes grace period of 45 seconds.
+    /// </summary>
+    public static readonly TimeSpan InFlightTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest drain delay accepted.</summary>
     public static readonly TimeSpan MaximumDrainDelay = TimeSpan.FromMinutes(5);
 

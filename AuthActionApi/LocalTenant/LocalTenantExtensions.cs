@@ -1,5 +1,6 @@
 using AuthActionApi.Authentication;
 using AuthActionApi.Settings;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.LocalTenant;
@@ -13,8 +14,8 @@ public static partial class LocalTenantExtensions
 {
     /// <summary>
     /// Registers the local tenant; it becomes the AuthAction tenant only when <see cref="LocalTenantMode.IsActive"/>,
-    /// decided here once. Call it after <c>AddNestJsAuthActionVariables</c>, which adds the configuration that may
-    /// name a real tenant (<c>AUTHACTION_DOMAIN</c>).
+    /// decided here once; while it is, only requests naming a loopback host are served (host filtering). Call it after
+    /// <c>AddNestJsAuthActionVariables</c>, which adds the configuration that may name a real tenant (<c>AUTHACTION_DOMAIN</c>).
     /// </summary>
     public static WebApplicationBuilder AddLocalTenant(this WebApplicationBuilder builder)
     {
@@ -49,6 +50,19 @@ public static partial class LocalTenantExtensions
                         var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
                         options.Domain = localTenant.Address(tenant).AbsoluteUri;
                         options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? LocalTenantMode.Audience(tenant) : options.Audience;
+                    }
+                });
+        builder.Services.AddOptions<HostFilteringOptions>()
+            .Configure<LocalTenantMode, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
+                (hosts, localTenant, setups, postConfigures) =>
+                {
+                    // DNS rebinding: a web page the developer visits can point a name of its own at 127.0.0.1 and
+                    // reach the local tenant from the browser. Such a request names that host, so only loopback
+                    // names and the tenant's own host are served (400 otherwise), whatever AllowedHosts says.
+                    if (localTenant.IsActive)
+                    {
+                        var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
+                        hosts.AllowedHosts = ["localhost", "127.0.0.1", "[::1]", localTenant.Address(tenant).Host];
                     }
                 });
         return builder;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using AuthActionApi.Authentication.Refusals;
+using AuthActionApi.Hosting;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,10 +23,12 @@ public static class SerilogExtensions
     public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
     {
         builder.Services.AddSerilog(
-            (services, logger) => logger
+            (services, logger) => WithoutSettingsDefaults(logger, builder.Configuration.GetSection("Serilog"))
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                // RunApiAsync says this in one line; the host's own copy is a stack trace.
+                .Filter.ByExcluding(line => AddressInUse.Is(line.Exception))
                 // Last, so it sees every property the others added.
                 .Enrich.With<ControlCharacterEscaper>(),
             preserveStaticLogger: true);
@@ -32,6 +36,21 @@ public static class SerilogExtensions
         builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
         return builder;
+    }
+
+    /// <summary>
+    /// What Serilog does when no configuration says otherwise (no appsettings.json found, or one without a
+    /// <c>Serilog</c> section): warnings and errors to the console, and the host's start and stop lines, so an app
+    /// run without its settings is never silent about a failure, and still writes nothing per request.
+    /// </summary>
+    private static LoggerConfiguration WithoutSettingsDefaults(LoggerConfiguration logger, IConfigurationSection serilog)
+    {
+        if (!serilog.GetSection("MinimumLevel").Exists())
+        {
+            logger.MinimumLevel.Warning().MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+        }
+
+        return serilog.GetSection("WriteTo").Exists() ? logger : logger.WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
     }
 
     /// <summary>Wraps the <see cref="ILoggerFactory"/> Serilog registered in <see cref="CategoryCachingLoggerFactory"/>.</summary>
