@@ -30,6 +30,23 @@ public sealed class ErrorResponseTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_RefusedWithACallersTraceparent_TraceIdIsTheServersOwn()
+    {
+        // A trace id the caller chose: someone else's incident, say.
+        const string chosen = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var token = Tenant.Token().Audience("https://another.api").Build();
+
+        var first = await SendWithTraceparentAsync(token, chosen);
+        var second = await SendWithTraceparentAsync(token, chosen);
+
+        var firstId = (await ReadProblemAsync(first)).GetProperty("traceId").GetString()!;
+        var secondId = (await ReadProblemAsync(second)).GetProperty("traceId").GetString()!;
+        firstId.Should().NotContain(chosen, "a client must not choose the id under which its refusals are logged");
+        secondId.Should().NotBe(firstId, "each refusal has an id of its own, whatever the caller sends");
+        RejectionLoggedFor(firstId).Should().NotBeNull("the id still finds the refusal's log line");
+    }
+
+        [Test]
     public async Task GetProtected_WithInvalidToken_LogsTheFullReasonForTheOperator()
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Issuer("https://evil.example/").Build());
@@ -125,6 +142,14 @@ public sealed class ErrorResponseTests : ApiFixture
         Api.Logs.Events.FirstOrDefault(e =>
             e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal)
             && e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
+
+    private async Task<HttpResponseMessage> SendWithTraceparentAsync(string token, string traceId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/protected");
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        return await Client.SendAsync(request);
+    }
 
     private static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)
     {
