@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AuthActionApi.Tests.Support;
 
@@ -14,7 +12,7 @@ namespace AuthActionApi.Tests;
 /// or needs a package of its own, this build fails.
 /// </summary>
 [NonParallelizable]
-public sealed partial class DropInProjectTests
+public sealed class DropInProjectTests
 {
     private const string ProgramSource = """
         using System.Security.Claims;
@@ -83,7 +81,7 @@ public sealed partial class DropInProjectTests
         await lacking.ShouldLackScopesAsync(["read:messages"], ["read:messages"]);
     }
 
-    private async Task<DroppedInApp> StartAsync(TestTenant tenant)
+    private async Task<AppProcess.RunningApp> StartAsync(TestTenant tenant)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(_project, "bin", "Release", "net10.0", "DropIn.dll"), "--urls", "http://127.0.0.1:0"])
         {
@@ -94,7 +92,7 @@ public sealed partial class DropInProjectTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["AuthAction__Domain"] = tenant.Domain;
         start.Environment["AuthAction__Audience"] = tenant.Audience;
-        var app = new DroppedInApp(Process.Start(start)!);
+        var app = new AppProcess.RunningApp(Process.Start(start)!);
         try
         {
             await Eventually.UntilAsync(() => app.Address is not null || app.Process.HasExited, "the dropped-in app listens", TimeSpan.FromSeconds(60));
@@ -165,68 +163,6 @@ public sealed partial class DropInProjectTests
             var target = Path.Combine(to, Path.GetRelativePath(from, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
-        }
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningOn();
-
-    /// <summary>The dropped-in app as a running process: where it listens, and what it printed.</summary>
-    private sealed class DroppedInApp : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-        private readonly Lock _gate = new();
-
-        public DroppedInApp(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, line) => Append(line.Data);
-            process.ErrorDataReceived += (_, line) => Append(line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public Uri? Address { get; private set; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit();
-            }
-
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                _output.AppendLine(line);
-                if (Address is null && ListeningOn().Match(line) is { Success: true } match)
-                {
-                    Address = new Uri(match.Groups[1].Value);
-                }
-            }
         }
     }
 }
