@@ -170,7 +170,7 @@ internal static class EntryMeasurement
         private static readonly long[] s_terms =
             Environment.GetEnvironmentVariable("CHARGE") is { Length: > 0 } text
                 ? text.Split(',').Select(long.Parse).ToArray()
-                : [2048, 12, 100];
+                : [2048, 12, 350];
 
         public static long Base => s_terms[0];
 

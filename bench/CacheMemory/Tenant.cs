@@ -67,12 +67,12 @@ internal sealed class Tenant
     }
 
     /// <summary>
-    /// The size that makes a growing shape's tokens as long as the API accepts (its fixed shapes: 0). Token length
+    /// The size that makes a growing shape's tokens as long as it asks (a fixed shape: 0). Token length
     /// grows linearly with the size, so two probes give it; the last steps make sure it is not one too many.
     /// </summary>
     public int SizeFor(TokenShapes.Shape shape)
     {
-        if (shape.Fixed)
+        if (shape.Fills is not { } fills)
         {
             return 0;
         }
@@ -80,8 +80,8 @@ internal sealed class Tenant
         int Length(int size) => Issue(shape, size, 0).Length;
         var small = Length(10);
         var large = Length(1010);
-        var size = 10 + (int)((TokenShapes.LargestToken - small) * 1000L / (large - small));
-        while (Length(size) > TokenShapes.LargestToken)
+        var size = 10 + (int)((fills - small) * 1000L / (large - small));
+        while (Length(size) > fills)
         {
             size--;
         }
