@@ -64,8 +64,10 @@ cat "$work/tenant.log" >&2
 
 status_kb() { awk -v f="$1:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$2/status"; }
 
-run_case() { # shape count cache(true|false); prints "idle_rss peak_rss end_rss" in MB
-  local shape=$1 count=$2 cache=$3 port api pid idle
+# One fresh API per case, run in this shell (not a subshell), so the clean-up on exit knows its PID whatever fails.
+# Sets idle, peak and end: RSS in MB when ready, VmHWM after the last answer, RSS then.
+run_case() { # shape cache(true|false)
+  local shape=$1 cache=$2 port api pid
   port=$(free_port)
   api="http://127.0.0.1:$port"
   (
@@ -79,7 +81,8 @@ run_case() { # shape count cache(true|false); prints "idle_rss peak_rss end_rss"
   sleep 2
   idle=$(status_kb VmRSS "$pid")
   helper send "$api" "$tokens/$shape.txt" "$CONNECTIONS" >&2 || { log "not every token was accepted"; tail -n 20 "$work/api.log" >&2; exit 1; }
-  echo "$idle $(status_kb VmHWM "$pid") $(status_kb VmRSS "$pid")"
+  peak=$(status_kb VmHWM "$pid")
+  end=$(status_kb VmRSS "$pid")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   unset 'pids[-1]'
@@ -90,7 +93,7 @@ for spec in $CASES; do
   shape=${spec%%:*}
   count=${spec##*:}
   for cache in true false; do
-    read -r idle peak end <<<"$(run_case "$shape" "$count" "$cache")"
+    run_case "$shape" "$cache"
     log "$count x $shape, cache $( [[ $cache == true ]] && echo on || echo off ): idle RSS $idle MB, peak RSS (VmHWM) $peak MB, RSS at the end $end MB"
     summary+=" | $count $shape cache=$cache: idle ${idle}MB peak ${peak}MB end ${end}MB"
     if [[ $cache == true ]] && (( peak > worst )); then worst=$peak; fi
