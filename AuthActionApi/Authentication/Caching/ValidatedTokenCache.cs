@@ -80,10 +80,12 @@ internal sealed class ValidatedTokenCache : IDisposable
 
     /// <summary>
     /// What an entry is charged: the parsed token (its string, its decoded header and payload, the claims it lists)
-    /// and the stored copy of its identity. Measured for tokens of 0.7 to 11 KB with 8 to 400 claims, the bytes an
-    /// entry kept alive were at most 80 % of this (bench/README.md, "Token cache memory").
+    /// and the stored copy of its identity. A claim costs some 300 bytes whatever its value (two <c>Claim</c> objects
+    /// and their strings, one per array element), so 100 undercharged tokens with many short values up to twofold.
+    /// Measured (bench/cache-memory.sh) for tokens of 0.7 to 8 KB with 8 to 2,800 claims, the bytes an entry kept
+    /// alive were at most 86 % of this (bench/README.md, "Token cache memory").
     /// </summary>
-    public static long ChargeFor(int tokenLength, int claimCount) => 2048 + (12L * tokenLength) + (100L * claimCount);
+    public static long ChargeFor(int tokenLength, int claimCount) => 2048 + (12L * tokenLength) + (350L * claimCount);
 
     /// <summary>
     /// A token <paramref name="owner"/> (the token handler of one scheme's options instance) validated before, as the
