@@ -49,6 +49,22 @@ public sealed class LoggingDefaultsTests : TenantFixture
         RequestLines(api, "/protected").Should().ContainSingle().Which.Level.Should().Be(LogEventLevel.Debug);
     }
 
+    /// <summary>The first screen a newcomer reads: time, level, category and message, no property blobs.</summary>
+    [Test]
+    public async Task Console_ProductionRun_ShowsTimeLevelCategoryAndMessageOnly()
+    {
+        using var app = await AppProcess.StartAsync(ProductionEnvironment(Tenant), TimeSpan.FromSeconds(60));
+
+        using var client = new HttpClient { BaseAddress = app.Address };
+        await client.GetWithTokenAsync("/protected", "not-a-token");
+        await StopAsync(app);
+
+        var lines = app.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Should().Contain(line => line.Contains("Refused an access token", StringComparison.Ordinal), "the refusal is on the console");
+        lines.Should().AllSatisfy(line => line.Should().MatchRegex(@"^\[\d\d:\d\d:\d\d [A-Z]{3}\] [\w.]+: \S"));
+        lines.Should().NotContain(line => line.EndsWith('}'), "structured properties belong to structured sinks, not the console");
+    }
+
     /// <summary>A systemd unit without <c>WorkingDirectory</c> starts the app in <c>/</c>.</summary>
     [Test]
     public async Task Start_FromAnotherWorkingDirectory_ReadsTheSettingsFilesBesideTheApp()
@@ -83,7 +99,7 @@ public sealed class LoggingDefaultsTests : TenantFixture
 
             ok.StatusCode.Should().Be(HttpStatusCode.OK);
             notFound.StatusCode.Should().Be(HttpStatusCode.NotFound);
-            app.Output.Should().Contain("ERR] Fetching signing keys from " + down.Domain);
+            app.Output.Should().Contain("ERR] AuthActionApi.Authentication.Keys.JwksKeySource: Fetching signing keys from " + down.Domain, "the same console line as with the settings files");
             app.Output.Should().NotContain("/public").And.NotContain("/no-such-route");
         }
         finally

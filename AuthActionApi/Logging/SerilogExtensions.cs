@@ -12,6 +12,8 @@ namespace AuthActionApi.Logging;
 /// <summary>Serilog for every log line, configured from the <c>Serilog</c> section.</summary>
 public static class SerilogExtensions
 {
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     private static readonly string[] s_statusReasons = [.. Enumerable.Range(0, 600).Select(status => $"HTTP {status}")];
 
     /// <summary>
@@ -50,7 +52,10 @@ public static class SerilogExtensions
             logger.MinimumLevel.Warning().MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
         }
 
-        return serilog.GetSection("WriteTo").Exists() ? logger : logger.WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
+        // The same console line as appsettings.json writes: time, level, category, message; properties go to structured sinks.
+        return serilog.GetSection("WriteTo").Exists()
+            ? logger
+            : logger.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: CultureInfo.InvariantCulture);
     }
 
     /// <summary>Wraps the <see cref="ILoggerFactory"/> Serilog registered in <see cref="CategoryCachingLoggerFactory"/>.</summary>
