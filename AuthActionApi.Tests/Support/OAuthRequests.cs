@@ -49,7 +49,8 @@ public static class OAuthRequests
     public static async Task ShouldBeOAuthErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string error, string description)
     {
         response.StatusCode.Should().Be(status);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
+        response.Content.Headers.ContentType.Should().NotBeNull("an OAuth error is a JSON body");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         body.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("error", "error_description");
         body.GetProperty("error").GetString().Should().Be(error);
