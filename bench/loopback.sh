@@ -41,10 +41,12 @@ wait_for_200() {
   done
 }
 
-# The API published Release into $work/app.
+# The API published Release into $work/app, as the container image holds it: for this machine's runtime identifier
+# (linux-x64 here, so ReadyToRun applies) and framework-dependent.
 publish_app() {
   log "publishing Release"
-  dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release -o "$work/app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+  dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release --use-current-runtime --self-contained false -o "$work/app" \
+    --nologo -v quiet >"$work/publish.log" 2>&1 \
     || { cat "$work/publish.log" >&2; exit 1; }
 }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
+using Serilog.Settings.Configuration;
 
 namespace AuthActionApi.Logging;
 
@@ -15,6 +16,12 @@ public static class SerilogExtensions
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     private static readonly string[] s_statusReasons = [.. Enumerable.Range(0, 600).Select(status => $"HTTP {status}")];
+
+    // The sink packages this app ships, named. Left to itself, Serilog reads the whole dependency manifest
+    // (.deps.json) at start and loads every assembly with "Serilog" in its name, the File and Debug sinks and the
+    // compact formatter among them, which no setting uses. A sink package of your own is named in Serilog:Using.
+    private static readonly ConfigurationReaderOptions s_sinkAssemblies =
+        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(LoggerConfigurationAsyncExtensions).Assembly);
 
     /// <summary>
     /// Routes all logging through Serilog, read from configuration (sinks, levels, overrides) and from any
@@ -26,7 +33,7 @@ public static class SerilogExtensions
     {
         builder.Services.AddSerilog(
             (services, logger) => WithoutSettingsDefaults(logger, builder.Configuration.GetSection("Serilog"))
-                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Configuration(builder.Configuration, s_sinkAssemblies)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 // RunApiAsync says this in one line; the host's own copy is a stack trace.
