@@ -47,6 +47,22 @@ public sealed class ErrorResponseTests : ApiFixture
     }
 
         [Test]
+    public async Task GetUnknownRoute_ProblemBody_CarriesTheServersOwnTraceIdLikeARefusal()
+    {
+        // Not a refusal: the app's problem-details service writes this body, and must write the same kind of id.
+        const string chosen = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var plain = new HttpRequestMessage(HttpMethod.Get, "/no-such-route");
+        using var traced = new HttpRequestMessage(HttpMethod.Get, "/no-such-route");
+        traced.Headers.Add("traceparent", $"00-{chosen}-00f067aa0ba902b7-01");
+
+        var plainId = (await ReadProblemAsync(await Client.SendAsync(plain))).GetProperty("traceId").GetString();
+        var tracedId = (await ReadProblemAsync(await Client.SendAsync(traced))).GetProperty("traceId").GetString();
+
+        plainId.Should().MatchRegex("^[0-9a-f]{32}$", "the W3C trace id the server's log lines carry");
+        tracedId.Should().NotContain(chosen, "a client must not choose the id under which its requests are logged");
+    }
+
+    [Test]
     public async Task GetProtected_WithInvalidToken_LogsTheFullReasonForTheOperator()
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Issuer("https://evil.example/").Build());

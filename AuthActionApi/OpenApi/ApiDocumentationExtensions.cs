@@ -1,4 +1,3 @@
-
 namespace AuthActionApi.OpenApi;
 
 /// <summary>Swagger UI and the OpenAPI document, served in Development only.</summary>
