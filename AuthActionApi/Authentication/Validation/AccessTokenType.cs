@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-
 namespace AuthActionApi.Authentication.Validation;
 
 /// <summary>
@@ -9,14 +5,12 @@ namespace AuthActionApi.Authentication.Validation;
 /// others with the same key, for the same audience sometimes, and only the type tells them apart. AuthAction's
 /// access tokens carry <c>typ</c> <c>JWT</c> (the local tenant writes the same); RFC 9068 §2.1 names
 /// <c>at+jwt</c>. Accepted: no <c>typ</c>, <c>JWT</c>, <c>at+jwt</c>, each with or without the <c>application/</c>
-/// prefix and in any case (RFC 7515 §4.1.9: a media type). Refused: any other <c>typ</c>, and a token carrying a
-/// claim only ID tokens carry (OpenID Connect Core §2 and §3.3.2.11: <c>nonce</c>, <c>at_hash</c>, <c>c_hash</c>).
+/// prefix and in any case (RFC 7515 §4.1.9: a media type). Refused: any other <c>typ</c>; a token carrying a claim
+/// only ID tokens carry is refused by <see cref="PayloadClaims"/>.
 /// </summary>
 internal static class AccessTokenType
 {
     private static readonly string[] s_accepted = ["JWT", "application/jwt", "at+jwt", "application/at+jwt"];
-
-    private static readonly string[] s_idTokenClaims = ["nonce", "at_hash", "c_hash"];
 
     /// <summary>Whether a header's <c>typ</c> (<see langword="null"/> when absent) is one an access token may carry.</summary>
     public static bool IsAccepted(string? type)
@@ -35,32 +29,5 @@ internal static class AccessTokenType
         }
 
         return false;
-    }
-
-    /// <summary>The first top-level claim of <paramref name="token"/> that only an ID token carries, or <see langword="null"/>.</summary>
-    public static string? FirstIdTokenClaim(JsonWebToken token)
-    {
-        var reader = new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-
-        // Top-level members only: a nested "nonce" belongs to another claim's value.
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            foreach (var name in s_idTokenClaims)
-            {
-                if (reader.ValueTextEquals(name))
-                {
-                    return name;
-                }
-            }
-
-            reader.Read();
-            reader.Skip();
-        }
-
-        return null;
     }
 }

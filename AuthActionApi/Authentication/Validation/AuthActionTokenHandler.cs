@@ -107,14 +107,10 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
             return Fail(new SecurityTokenMalformedException("The token is not a well-formed JWS compact serialization.", ex));
         }
 
-        if (NumericDates.FirstMistyped(jwt) is { } mistyped)
+        // Dates that are not JSON numbers, claims of ID tokens: one pass over the payload's top level.
+        if (PayloadClaims.Check(jwt) is { } claimsRefusal)
         {
-            return Fail(new SecurityTokenMalformedException($"The token's '{mistyped}' claim is not a JSON number (RFC 7519 NumericDate)."));
-        }
-
-        if (AccessTokenType.FirstIdTokenClaim(jwt) is { } idTokenClaim)
-        {
-            return Fail(new SecurityTokenInvalidTypeException($"The token carries '{idTokenClaim}', a claim of ID tokens, not of access tokens."));
+            return Fail(claimsRefusal);
         }
 
         // The signature is checked: JsonWebTokenHandler checks issuer, audience and lifetime without a second RSA check.
