@@ -1,4 +1,4 @@
-# Shared by bench/run.sh and deploy/rolling-restart.sh, and sourced by them: the processes they start on 127.0.0.1,
+# Shared by bench/run.sh, bench/startup.sh and deploy/rolling-restart.sh, and sourced by them: the processes they start on 127.0.0.1,
 # a tenant among them, and the clean-up that ends only those. The caller sets `repo`, `work`, `pids=()` and a `log`
 # function first.
 
@@ -13,6 +13,20 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# What a load run needs: wrk (installed with apt when missing), curl, dotnet and awk; and the SDK kept quiet.
+require_load_tools() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  fi
+  local tool
+  for tool in curl dotnet awk; do
+    command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
+  done
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+}
 
 # A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
 free_port() {

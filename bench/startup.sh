@@ -31,19 +31,10 @@ work=$(mktemp -d -t authactionapi-startup.XXXXXX)
 pids=()
 
 log() { printf '[startup] %s\n' "$*" >&2; }
-# cleanup (on exit), free_port, wait_for_200, publish_app, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, start_tenant.
 source "$repo/bench/loopback.sh"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
-for tool in curl dotnet awk; do
-  command -v "$tool" >/dev/null 2>&1 || { log "$tool is required"; exit 1; }
-done
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+require_load_tools
 
 publish_app
 log "publishing the vanilla baseline"
