@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -16,6 +17,11 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class SigningKeyLifecycleTests
 {
+    private static readonly IReadOnlyDictionary<string, string?> s_noScheduledRefresh = new Dictionary<string, string?>
+    {
+        ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00",
+    };
+
     /// <summary>
     /// A host on <paramref name="clock"/>, with its keys loaded, an unknown-kid budget of
     /// <paramref name="refreshesPerMinute"/> and no scheduled refresh within a test.
@@ -58,6 +64,40 @@ public sealed class SigningKeyLifecycleTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         host.Tenant.JwksFetches.Should().Be(fetchesBefore + 1);
+    }
+
+    [Test]
+    public async Task Refresh_AskedForOnceAFetchHasPublishedItsKeys_FetchesAgain()
+    {
+        await using var host = await ApiHost.StartAsync(settings: s_noScheduledRefresh);
+        await host.Api.WaitForKeysAsync();
+        var meters = host.Api.Services.GetRequiredService<IMeterFactory>();
+        TestSigningKey? rotated = null;
+        Task? refresh = null;
+        // The fetch counter is recorded just after a fetch has published its keys. A caller who sees those keys,
+        // learns of a rotation and asks for a refresh must get a fetch of its own, not the one that is ending.
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "authaction.jwks.fetches")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) =>
+        {
+            if (refresh is null)
+            {
+                rotated = host.Tenant.RotateKey();
+                refresh = host.Keys.RefreshAsync(CancellationToken.None);
+            }
+        });
+        listener.Start();
+
+        await host.Keys.RefreshAsync(CancellationToken.None);
+        await refresh!;
+
+        host.Keys.Current!.TryGetKey(rotated!.Kid, out _).Should().BeTrue();
     }
 
     [Test]

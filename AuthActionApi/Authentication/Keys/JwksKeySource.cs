@@ -186,6 +186,7 @@ internal sealed partial class JwksKeySource(
         var settings = options.Value;
         var previous = _current;
         string[] removed;
+        var ended = false;
         try
         {
             JwksKeys document;
@@ -206,6 +207,8 @@ internal sealed partial class JwksKeySource(
                 lock (_gate)
                 {
                     LastFailure = why;
+                    _inFlight = null;
+                    ended = true;
                 }
 
                 _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "failure"));
@@ -222,6 +225,11 @@ internal sealed partial class JwksKeySource(
                 _current = next;
                 _age.Current = next;
                 LastFailure = null;
+
+                // Ended in the same step that publishes the keys: a caller who sees them and asks for a refresh
+                // starts a new fetch instead of joining this one, whose download is already done.
+                _inFlight = null;
+                ended = true;
                 if (reason == FetchReason.UnknownKey && added == 0)
                 {
                     _unknownKeyCooldownUntil = time.GetTimestamp()
@@ -235,9 +243,12 @@ internal sealed partial class JwksKeySource(
         }
         finally
         {
-            lock (_gate)
+            if (!ended)
             {
-                _inFlight = null;
+                lock (_gate)
+                {
+                    _inFlight = null;
+                }
             }
         }
 
