@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AuthActionApi.Tests.Support;
 
@@ -9,7 +10,7 @@ namespace AuthActionApi.Tests;
 /// The README's promise, done as a user would do it: <c>Authentication/</c> and <c>Authorization/</c> copied into a
 /// fresh web project that references only JwtBearer and the IdentityModel packages, one call added, built with the
 /// SDK and run as its own process against a tenant. If either folder ever reaches into another folder of this app,
-/// or needs a package of its own, this build fails.
+/// or needs a package of its own, this build fails; so does a README snippet that does not compile as pasted.
 /// </summary>
 [NonParallelizable]
 public sealed class DropInProjectTests
@@ -53,6 +54,11 @@ public sealed class DropInProjectTests
 
         await File.WriteAllTextAsync(Path.Combine(_project, "DropIn.csproj"), ProjectFile(repository));
         await File.WriteAllTextAsync(Path.Combine(_project, "Program.cs"), ProgramSource);
+        foreach (var (file, source) in ReadmeSnippets(repository))
+        {
+            await File.WriteAllTextAsync(Path.Combine(_project, "Readme" + Path.GetFileName(file)), source);
+        }
+
         var (exitCode, output) = await RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
         exitCode.Should().Be(0, "the two folders build on their own in a fresh web project:\n" + output);
     }
@@ -79,6 +85,49 @@ public sealed class DropInProjectTests
         (await accepted.Content.ReadAsStringAsync()).Should().Be("test-client@clients");
         await forged.ShouldBeRefusedAsync(Refusal.InvalidAudience);
         await lacking.ShouldLackScopesAsync(["read:messages"], ["read:messages"]);
+    }
+
+    [Test]
+    public void ReadmeSnippets_AsPasted_CompileInTheDroppedInProject()
+    {
+        // The build above compiled them; this names which, so a README edit that loses a snippet's marker fails here.
+        ReadmeSnippets(RepositoryRoot()).Select(snippet => snippet.File)
+            .Should().Equal("Program.cs", "Controllers/CallerController.cs");
+    }
+
+    /// <summary>
+    /// The README's C# blocks that open with a <c>// File.cs</c> line, as a user pastes them. A <c>Program.cs</c> block
+    /// is a fragment of top-level statements: its <c>using</c> lines go first and the rest into a method that has the
+    /// <c>builder</c> a Program.cs has. Any other block is a whole file.
+    /// </summary>
+    private static IEnumerable<(string File, string Source)> ReadmeSnippets(string repository)
+    {
+        var readme = File.ReadAllText(Path.Combine(repository, "README.md"));
+        foreach (Match block in Regex.Matches(readme, @"^```csharp\n// (?<file>\S+\.cs)\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline))
+        {
+            var file = block.Groups["file"].Value;
+            var body = block.Groups["body"].Value;
+            if (file != "Program.cs")
+            {
+                yield return (file, body);
+                continue;
+            }
+
+            var lines = body.Split('\n');
+            var usings = lines.TakeWhile(line => line.StartsWith("using ", StringComparison.Ordinal));
+            var statements = lines.SkipWhile(line => line.StartsWith("using ", StringComparison.Ordinal));
+            yield return (file, $$"""
+                {{string.Join('\n', usings)}}
+
+                internal static class ReadmeProgramSnippet
+                {
+                    internal static void Apply(WebApplicationBuilder builder)
+                    {
+                {{string.Join('\n', statements)}}
+                    }
+                }
+                """);
+        }
     }
 
     private async Task<AppProcess.RunningApp> StartAsync(TestTenant tenant)
