@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication.Keys;
 
@@ -189,10 +191,11 @@ internal sealed partial class JwksKeySource(
         var ended = false;
         try
         {
-            JwksKeys document;
+            FrozenDictionary<string, SecurityKey> fetched;
+            IReadOnlyList<LeftOutKey> leftOut;
             try
             {
-                document = await DownloadAsync(settings);
+                fetched = JwksParser.ParseSigningKeys(await DownloadAsync(settings), out leftOut);
             }
             catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -216,8 +219,8 @@ internal sealed partial class JwksKeySource(
                 return;
             }
 
-            var change = KeySetChange.Between(previous, document.Trusted);
-            var next = new SigningKeySet(change.Keys, time.GetUtcNow());
+            var change = KeySetChange.Between(previous, fetched, time.GetUtcNow());
+            var next = change.Next;
             var added = change.Added;
             removed = change.Gone;
             lock (_gate)
@@ -238,8 +241,8 @@ internal sealed partial class JwksKeySource(
             }
 
             _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
-            Log.KeysFetched(logger, settings.JwksUri, change.Keys.Count, added, change.Changed.Length, change.Removed.Length, reason);
-            LogLeftOut(document.LeftOut);
+            Log.KeysFetched(logger, settings.JwksUri, next.Keys.Count, added, change.Changed.Length, change.Removed.Length, reason);
+            LogLeftOut(leftOut);
         }
         finally
         {
@@ -306,7 +309,8 @@ internal sealed partial class JwksKeySource(
         }
     }
 
-    private async Task<JwksKeys> DownloadAsync(AuthActionOptions settings)
+    /// <summary>The JWKS document's text, as <see cref="JwksResponseReader"/> reads it.</summary>
+    private async Task<string> DownloadAsync(AuthActionOptions settings)
     {
         // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
         using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
@@ -314,8 +318,7 @@ internal sealed partial class JwksKeySource(
         using var client = httpClientFactory.CreateClient(HttpClientName);
         using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var json = await JwksBody.ReadAsync(response.Content, timeout.Token);
-        return JwksDocument.ReadSigningKeys(json);
+        return await JwksResponseReader.ReadAsync(response.Content, timeout.Token);
     }
 
     /// <summary>The reason an operator reads in the log: one phrase, without the trailing period the template adds.</summary>
