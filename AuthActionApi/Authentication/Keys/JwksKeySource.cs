@@ -359,28 +359,28 @@ internal sealed partial class JwksKeySource(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeysFetched, Level = LogLevel.Information,
             Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Changed} changed, {Removed} removed; reason {Reason})")]
         public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int changed, int removed, FetchReason reason);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = AuthenticationEventIds.SigningKeysLeftOut, Level = LogLevel.Warning,
             Message = "Left out {Count} of the tenant's published keys, whose tokens will be refused as signed by an unknown key: {LeftOut}")]
         public static partial void SigningKeysLeftOut(ILogger logger, int count, string leftOut);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = AuthenticationEventIds.OtherKeysLeftOut, Level = LogLevel.Debug,
             Message = "Left out {Count} of the tenant's published keys, none of them an RS256 signing key: {LeftOut}")]
         public static partial void OtherKeysLeftOut(ILogger logger, int count, string leftOut);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeyFetchFailed, Level = LogLevel.Error,
             Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
         public static partial void FetchFailed(ILogger logger, Uri jwksUri, string reason, bool hasKeys);
 
-        [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeysRemovedHandlerFailed, Level = LogLevel.Error,
             Message = "A KeysRemoved handler failed for {Removed} removed or changed keys; the other handlers ran")]
         public static partial void KeysRemovedHandlerFailed(ILogger logger, Exception exception, int removed);
 
         // Debug: under a flood of made-up kids this fires per request, and each refusal is already logged once.
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = AuthenticationEventIds.UnknownKeyFetchDenied, Level = LogLevel.Debug,
             Message = "A token named an unknown signing key; the JWKS refresh budget is spent, so no fetch was made")]
         public static partial void UnknownKeyFetchDenied(ILogger logger);
     }
