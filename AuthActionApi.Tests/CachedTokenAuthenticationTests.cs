@@ -211,7 +211,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         main.Succeeded.Should().BeTrue();
         mainAgain.Succeeded.Should().BeTrue();
         partner.Succeeded.Should().BeFalse("a token for this API's audience is not one for the partner's");
-        TokenRejection.Describe(partner.Failure!).Should().Be(Refusal.InvalidAudience);
+        RefusalReason.Describe(partner.Failure!).Should().Be(Refusal.InvalidAudience);
     }
 
     [Test]
@@ -231,7 +231,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
         partnerAgain.Succeeded.Should().BeTrue();
         (cache.Hits - hitsBefore).Should().Be(1, "the partner scheme has entries of its own");
         main.Succeeded.Should().BeFalse();
-        TokenRejection.Describe(main.Failure!).Should().Be(Refusal.InvalidAudience);
+        RefusalReason.Describe(main.Failure!).Should().Be(Refusal.InvalidAudience);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -16,17 +17,16 @@ namespace AuthActionApi.Tests;
 public sealed class ErrorResponseTests : ApiFixture
 {
     private const string Marker = "zz-attacker-marker-7f3a";
-    private const int TokenRejectedEventId = 2002;
 
     [Test]
-    public async Task GetProtected_WithInvalidToken_TraceIdMatchesTheRejectionLogLine()
+    public async Task GetProtected_WithInvalidToken_TraceIdMatchesTheRefusalLogLine()
     {
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Audience("https://another.api").Build());
 
         var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
-        var rejection = RejectionLoggedFor(traceId!);
-        rejection.Should().NotBeNull("the operator must find the refusal by the traceId the client reports");
-        rejection!.Level.Should().BeOneOf(LogEventLevel.Information, LogEventLevel.Warning);
+        var refusal = RefusalLoggedFor(traceId!);
+        refusal.Should().NotBeNull("the operator must find the refusal by the traceId the client reports");
+        refusal!.Level.Should().BeOneOf(LogEventLevel.Information, LogEventLevel.Warning);
     }
 
     [Test]
@@ -43,7 +43,7 @@ public sealed class ErrorResponseTests : ApiFixture
         var secondId = (await ReadProblemAsync(second)).GetProperty("traceId").GetString()!;
         firstId.Should().NotContain(chosen, "a client must not choose the id under which its refusals are logged");
         secondId.Should().NotBe(firstId, "each refusal has an id of its own, whatever the caller sends");
-        RejectionLoggedFor(firstId).Should().NotBeNull("the id still finds the refusal's log line");
+        RefusalLoggedFor(firstId).Should().NotBeNull("the id still finds the refusal's log line");
     }
 
         [Test]
@@ -68,11 +68,11 @@ public sealed class ErrorResponseTests : ApiFixture
         var response = await Client.GetWithTokenAsync("/protected", Tenant.Token().Issuer("https://evil.example/").Build());
 
         var traceId = (await ReadProblemAsync(response)).GetProperty("traceId").GetString();
-        var rejection = RejectionLoggedFor(traceId!)!;
-        rejection.Properties["Description"].ToString().Should().Contain(Refusal.InvalidIssuer);
-        rejection.Properties["FailureType"].ToString().Should().Contain("SecurityTokenInvalidIssuerException");
-        rejection.Properties["Reason"].ToString().Should().MatchRegex("^\"IDX[0-9]{5}\"$", "IdentityModel's code, not its multi-line text");
-        rejection.Properties["ExpectedIssuers"].ToString().Should().Contain(Tenant.Issuer);
+        var refusal = RefusalLoggedFor(traceId!)!;
+        refusal.Properties["Description"].ToString().Should().Contain(Refusal.InvalidIssuer);
+        refusal.Properties["FailureType"].ToString().Should().Contain("SecurityTokenInvalidIssuerException");
+        refusal.Properties["Reason"].ToString().Should().MatchRegex("^\"IDX[0-9]{5}\"$", "IdentityModel's code, not its multi-line text");
+        refusal.Properties["ExpectedIssuers"].ToString().Should().Contain(Tenant.Issuer);
     }
 
     [Test]
@@ -154,10 +154,9 @@ public sealed class ErrorResponseTests : ApiFixture
     private static bool HasEventFor(ApiHost host, string traceId) =>
         host.Api.Logs.Events.Any(e => e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
 
-    private LogEvent? RejectionLoggedFor(string traceId) =>
-        Api.Logs.Events.FirstOrDefault(e =>
-            e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal)
-            && e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
+    private LogEvent? RefusalLoggedFor(string traceId) =>
+        Api.Logs.WithEventId(AuthenticationEventIds.TokenRefused).FirstOrDefault(e =>
+            e.Properties.TryGetValue("TraceId", out var value) && value is ScalarValue { Value: string logged } && logged == traceId);
 
     private async Task<HttpResponseMessage> SendWithTraceparentAsync(string token, string traceId)
     {

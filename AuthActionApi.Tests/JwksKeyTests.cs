@@ -1,4 +1,5 @@
 using System.Net;
+using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Serilog.Events;
 
@@ -12,7 +13,6 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class JwksKeyTests
 {
-    private const int SigningKeysLeftOutEventId = 1004;
 
     [TestCase(512)]
     [TestCase(1024)]
@@ -82,7 +82,7 @@ public sealed class JwksKeyTests
 
         await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
         host.Keys.Current!.Keys.Keys.Should().Equal(host.Tenant.ActiveKey.Kid);
-        host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Should().ContainSingle()
+        host.Api.Logs.WithEventId(AuthenticationEventIds.SigningKeysLeftOut).Should().ContainSingle()
             .Which.Properties["LeftOut"].ToString().Should().Be($"\"{odd.Kid} ({why})\"");
     }
 
@@ -112,7 +112,7 @@ public sealed class JwksKeyTests
         // Act: the same JWKS, fetched twice more on the schedule.
         await host.Tenant.WaitForFetchesAsync(host.Tenant.JwksFetches + 2);
 
-        var lines = host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).ToList();
+        var lines = host.Api.Logs.WithEventId(AuthenticationEventIds.SigningKeysLeftOut).ToList();
         lines.Should().ContainSingle("the same keys left out again are not news");
         lines[0].Level.Should().Be(LogEventLevel.Warning);
         lines[0].Properties["LeftOut"].ToString().Should().Be($"\"{weak.Kid} (a modulus of 1024 bits, under 2048)\"");
@@ -126,9 +126,9 @@ public sealed class JwksKeyTests
         using var weak = new TestSigningKey(kid: new string('k', 5000), bits: 1024);
         host.Tenant.Publish(weak);
         await host.Api.WaitForKeysAsync();
-        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Any(), "the fetch has said what it left out");
+        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(AuthenticationEventIds.SigningKeysLeftOut).Any(), "the fetch has said what it left out");
 
-        var line = host.Api.Logs.WithEventId(SigningKeysLeftOutEventId).Single();
+        var line = host.Api.Logs.WithEventId(AuthenticationEventIds.SigningKeysLeftOut).Single();
 
         line.Properties["LeftOut"].ToString().Should().Be($"\"{new string('k', 64)}… (a modulus of 1024 bits, under 2048)\"");
     }

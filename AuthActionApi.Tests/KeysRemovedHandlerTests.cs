@@ -1,4 +1,5 @@
 using System.Net;
+using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Serilog.Events;
 
@@ -12,7 +13,6 @@ namespace AuthActionApi.Tests;
 [Parallelizable(ParallelScope.Children)]
 public sealed class KeysRemovedHandlerTests
 {
-    private const int KeysRemovedHandlerFailedEventId = 1006;
 
     [Test]
     public async Task GetProtected_RotationFetchWhoseKeysRemovedHandlerThrows_ReturnsProtectedMessageAndLogsTheFailureOnce()
@@ -30,7 +30,7 @@ public sealed class KeysRemovedHandlerTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
-        var line = host.Api.Logs.WithEventId(KeysRemovedHandlerFailedEventId).Should().ContainSingle().Subject;
+        var line = host.Api.Logs.WithEventId(AuthenticationEventIds.KeysRemovedHandlerFailed).Should().ContainSingle().Subject;
         line.Level.Should().Be(LogEventLevel.Error);
         line.Exception!.Message.Should().Be("A KeysRemoved handler failed.");
     }
@@ -64,11 +64,11 @@ public sealed class KeysRemovedHandlerTests
         host.Tenant.RotateKey();
 
         host.Tenant.Unpublish(retired);
-        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(KeysRemovedHandlerFailedEventId).Any(), "the handler's failure is logged");
+        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(AuthenticationEventIds.KeysRemovedHandlerFailed).Any(), "the handler's failure is logged");
         await host.Tenant.WaitForFetchesAsync(host.Tenant.JwksFetches + 2);
 
         host.Lifetime.ApplicationStopping.IsCancellationRequested.Should().BeFalse("the refresh loop never stops the host");
-        host.Api.Logs.WithEventId(KeysRemovedHandlerFailedEventId).Should().ContainSingle("only the fetch that removed the key ran the handler");
+        host.Api.Logs.WithEventId(AuthenticationEventIds.KeysRemovedHandlerFailed).Should().ContainSingle("only the fetch that removed the key ran the handler");
         host.Api.Logs.From("AuthActionApi.Authentication.Keys.JwksRefreshService")
             .Should().NotContain(e => e.Level >= LogEventLevel.Warning, "the failure stays with the key source");
     }

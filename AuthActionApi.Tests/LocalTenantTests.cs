@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Serilog.Events;
@@ -51,7 +52,7 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public void KeysFetch_AtStartup_WentOverHttpToTheLocalTenantsJwks()
     {
-        var fetched = App.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Loaded {KeyCount} signing keys", StringComparison.Ordinal));
+        var fetched = App.Logs.WithEventId(AuthenticationEventIds.KeysFetched);
 
         fetched.Should().NotBeEmpty();
         fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{App.Address}.well-known/jwks.json");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using AuthActionApi.Authentication;
 using AuthActionApi.Logging;
 using AuthActionApi.Tests.Support;
 using Serilog.Events;
@@ -17,9 +18,6 @@ namespace AuthActionApi.Tests;
 /// </summary>
 public sealed class LogSafetyTests : ApiFixture
 {
-    private const int TokenRejectedEventId = 2002;
-    private const int LinesLeftOutEventId = 5001;
-    private const int FetchFailedEventId = 1002;
 
     [Test]
     public async Task Run_PathWithEncodedLineBreakAndEscape_PrintsNoForgedConsoleLine()
@@ -91,14 +89,14 @@ public sealed class LogSafetyTests : ApiFixture
             }
         }
 
-        var refusals = api.Logs.WithEventId(TokenRejectedEventId).Count();
+        var refusals = api.Logs.WithEventId(AuthenticationEventIds.TokenRefused).Count();
         // The interval ends with the host here: what was left out is summed up as its services are disposed, which
         // the app's entry point does on its own thread once the host has stopped.
         await api.DisposeAsync();
-        await Eventually.UntilAsync(() => api.Logs.WithEventId(LinesLeftOutEventId).Any(), "the summary is written");
+        await Eventually.UntilAsync(() => api.Logs.WithEventId(AuthenticationEventIds.RefusalLinesLeftOut).Any(), "the summary is written");
 
         refusals.Should().Be(3);
-        var summary = api.Logs.WithEventId(LinesLeftOutEventId).Should().ContainSingle().Subject;
+        var summary = api.Logs.WithEventId(AuthenticationEventIds.RefusalLinesLeftOut).Should().ContainSingle().Subject;
         ((ScalarValue)summary.Properties["LeftOut"]).Value.Should().Be(17L);
         ((ScalarValue)summary.Properties["Reason"]).Value.Should().Be(Refusal.Malformed);
     }
@@ -108,7 +106,7 @@ public sealed class LogSafetyTests : ApiFixture
     {
         await using var host = await ApiHost.StartAsync(JwksBehaviour.ServerError);
         using var client = host.Api.CreateClient();
-        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(FetchFailedEventId).Any(), "a fetch has failed");
+        await Eventually.UntilAsync(() => host.Api.Logs.WithEventId(AuthenticationEventIds.KeyFetchFailed).Any(), "a fetch has failed");
 
         for (var i = 0; i < 5; i++)
         {

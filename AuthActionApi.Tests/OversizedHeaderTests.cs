@@ -1,4 +1,5 @@
 using System.Net;
+using AuthActionApi.Authentication;
 using AuthActionApi.Tests.Support;
 
 namespace AuthActionApi.Tests;
@@ -8,7 +9,6 @@ namespace AuthActionApi.Tests;
 /// </summary>
 public sealed class OversizedHeaderTests : ApiFixture
 {
-    private const int TokenRejectedEventId = 2002;
 
     protected override bool OnKestrel => true;
 
@@ -32,7 +32,6 @@ public sealed class OversizedHeaderTests : ApiFixture
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestHeaderFieldsTooLarge);
         Tenant.JwksFetches.Should().Be(fetchesBefore);
-        Api.Logs.Events.Should().NotContain(e => e.Properties.ContainsKey("EventId")
-            && e.Properties["EventId"].ToString().Contains($"Id: {TokenRejectedEventId}", StringComparison.Ordinal));
+        Api.Logs.WithEventId(AuthenticationEventIds.TokenRefused).Should().BeEmpty();
     }
 }

@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication;
 using AuthActionApi.Authentication.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,8 +38,6 @@ public sealed class ApiHost : IAsyncDisposable
         ["AuthAction:Jwks:FetchTimeout"] = "00:00:01",
     };
 
-    private const int FetchFailedEventId = 1002;
-
     private ApiHost(TestTenant tenant, ApiFactory api)
     {
         Tenant = tenant;
@@ -55,10 +54,8 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>The API's lifetime: <c>ApplicationStopping</c> is cancelled once anything has begun to stop the host.</summary>
     public IHostApplicationLifetime Lifetime => Api.Services.GetRequiredService<IHostApplicationLifetime>();
 
-    /// <summary>Every "Fetching signing keys from … failed" line (event 1002) so far, oldest first.</summary>
-    public IEnumerable<LogEvent> FetchFailures =>
-        Api.Logs.Events.Where(e => e.Properties.TryGetValue("EventId", out var id)
-            && id.ToString().Contains($"Id: {FetchFailedEventId}", StringComparison.Ordinal));
+    /// <summary>Every "Fetching signing keys from … failed" line so far, oldest first.</summary>
+    public IEnumerable<LogEvent> FetchFailures => Api.Logs.WithEventId(AuthenticationEventIds.KeyFetchFailed);
 
     /// <summary>The reasons the failure lines give, as an operator reads them.</summary>
     public IEnumerable<string> FetchFailureReasons =>

@@ -3,11 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthActionApi.Tests.Support;
 
-/// <summary>The token cache as an operator watches it: its public meter <c>AuthActionApi.TokenCache</c>.</summary>
+/// <summary>The token cache as an operator watches it: its public meter, <see cref="ValidatedTokenCache.MeterName"/>.</summary>
 public sealed class TokenCacheCounters
 {
-    private const string Meter = "AuthActionApi.TokenCache";
-
     private readonly IServiceProvider _services;
 
     public TokenCacheCounters(IServiceProvider services)
@@ -18,11 +16,11 @@ public sealed class TokenCacheCounters
         _services = services;
     }
 
-    public long Hits => Meters.ReadObservable(_services, Meter, "authaction.token_cache.hits");
+    public long Hits => Meters.ReadObservable(_services, ValidatedTokenCache.MeterName, "authaction.token_cache.hits");
 
-    public long Misses => Meters.ReadObservable(_services, Meter, "authaction.token_cache.misses");
+    public long Misses => Meters.ReadObservable(_services, ValidatedTokenCache.MeterName, "authaction.token_cache.misses");
 
-    public long Entries => Meters.ReadObservable(_services, Meter, "authaction.token_cache.entries");
+    public long Entries => Meters.ReadObservable(_services, ValidatedTokenCache.MeterName, "authaction.token_cache.entries");
 
-    public long Bytes => Meters.ReadObservable(_services, Meter, "authaction.token_cache.size");
+    public long Bytes => Meters.ReadObservable(_services, ValidatedTokenCache.MeterName, "authaction.token_cache.size");
 }

@@ -80,7 +80,7 @@ public static class AuthActionAuthenticationBuilderExtensions
             .ConfigureHttpClient(client =>
             {
                 // JwksKeySource enforces AuthAction:Jwks:FetchTimeout itself; this is only a backstop. The body's size
-                // limit is JwksBody's too: MaxResponseContentBufferSize does nothing for a body read as a stream.
+                // limit is JwksResponseReader's: MaxResponseContentBufferSize does nothing for a body read as a stream.
                 client.Timeout = TimeSpan.FromMinutes(2);
             });
         services.TryAddSingleton<JwksKeySource>();

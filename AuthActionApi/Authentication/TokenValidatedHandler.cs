@@ -30,7 +30,7 @@ public sealed partial class TokenValidatedHandler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Validated access token for {Subject}: {@Claims}")]
+        [LoggerMessage(EventId = AuthenticationEventIds.TokenValidated, Level = LogLevel.Information, Message = "Validated access token for {Subject}: {@Claims}")]
         public static partial void TokenValidated(ILogger logger, string? subject, IReadOnlyDictionary<string, object?> claims);
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication.Keys;
 
@@ -189,10 +191,11 @@ internal sealed partial class JwksKeySource(
         var ended = false;
         try
         {
-            JwksKeys document;
+            FrozenDictionary<string, SecurityKey> fetched;
+            IReadOnlyList<LeftOutKey> leftOut;
             try
             {
-                document = await DownloadAsync(settings);
+                fetched = JwksParser.ParseSigningKeys(await DownloadAsync(settings), out leftOut);
             }
             catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -216,8 +219,8 @@ internal sealed partial class JwksKeySource(
                 return;
             }
 
-            var change = KeySetChange.Between(previous, document.Trusted);
-            var next = new SigningKeySet(change.Keys, time.GetUtcNow());
+            var change = KeySetChange.Between(previous, fetched, time.GetUtcNow());
+            var next = change.Next;
             var added = change.Added;
             removed = change.Gone;
             lock (_gate)
@@ -238,8 +241,8 @@ internal sealed partial class JwksKeySource(
             }
 
             _fetches.Add(1, new("reason", reason.ToString()), new("outcome", "success"));
-            Log.KeysFetched(logger, settings.JwksUri, change.Keys.Count, added, change.Changed.Length, change.Removed.Length, reason);
-            LogLeftOut(document.LeftOut);
+            Log.KeysFetched(logger, settings.JwksUri, next.Keys.Count, added, change.Changed.Length, change.Removed.Length, reason);
+            LogLeftOut(leftOut);
         }
         finally
         {
@@ -306,7 +309,8 @@ internal sealed partial class JwksKeySource(
         }
     }
 
-    private async Task<JwksKeys> DownloadAsync(AuthActionOptions settings)
+    /// <summary>The JWKS document's text, as <see cref="JwksResponseReader"/> reads it.</summary>
+    private async Task<string> DownloadAsync(AuthActionOptions settings)
     {
         // Bounded by the fetch timeout, and abandoned when the app stops rather than logging after shutdown.
         using var deadline = new CancellationTokenSource(settings.Jwks.FetchTimeout, time);
@@ -314,8 +318,7 @@ internal sealed partial class JwksKeySource(
         using var client = httpClientFactory.CreateClient(HttpClientName);
         using var response = await client.GetAsync(settings.JwksUri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         response.EnsureSuccessStatusCode();
-        var json = await JwksBody.ReadAsync(response.Content, timeout.Token);
-        return JwksDocument.ReadSigningKeys(json);
+        return await JwksResponseReader.ReadAsync(response.Content, timeout.Token);
     }
 
     /// <summary>The reason an operator reads in the log: one phrase, without the trailing period the template adds.</summary>
@@ -356,28 +359,28 @@ internal sealed partial class JwksKeySource(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeysFetched, Level = LogLevel.Information,
             Message = "Loaded {KeyCount} signing keys from {JwksUri} ({Added} new, {Changed} changed, {Removed} removed; reason {Reason})")]
         public static partial void KeysFetched(ILogger logger, Uri jwksUri, int keyCount, int added, int changed, int removed, FetchReason reason);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = AuthenticationEventIds.SigningKeysLeftOut, Level = LogLevel.Warning,
             Message = "Left out {Count} of the tenant's published keys, whose tokens will be refused as signed by an unknown key: {LeftOut}")]
         public static partial void SigningKeysLeftOut(ILogger logger, int count, string leftOut);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = AuthenticationEventIds.OtherKeysLeftOut, Level = LogLevel.Debug,
             Message = "Left out {Count} of the tenant's published keys, none of them an RS256 signing key: {LeftOut}")]
         public static partial void OtherKeysLeftOut(ILogger logger, int count, string leftOut);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeyFetchFailed, Level = LogLevel.Error,
             Message = "Fetching signing keys from {JwksUri} failed: {Reason}. Last good keys still in use: {HasKeys}")]
         public static partial void FetchFailed(ILogger logger, Uri jwksUri, string reason, bool hasKeys);
 
-        [LoggerMessage(EventId = 1006, Level = LogLevel.Error,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeysRemovedHandlerFailed, Level = LogLevel.Error,
             Message = "A KeysRemoved handler failed for {Removed} removed or changed keys; the other handlers ran")]
         public static partial void KeysRemovedHandlerFailed(ILogger logger, Exception exception, int removed);
 
         // Debug: under a flood of made-up kids this fires per request, and each refusal is already logged once.
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = AuthenticationEventIds.UnknownKeyFetchDenied, Level = LogLevel.Debug,
             Message = "A token named an unknown signing key; the JWKS refresh budget is spent, so no fetch was made")]
         public static partial void UnknownKeyFetchDenied(ILogger logger);
     }

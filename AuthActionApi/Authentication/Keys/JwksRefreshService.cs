@@ -84,7 +84,7 @@ internal sealed partial class JwksRefreshService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1007, Level = LogLevel.Error,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeyRefreshFailedUnexpectedly, Level = LogLevel.Error,
             Message = "Refreshing the signing keys failed unexpectedly; retrying in {RetryDelay}")]
         public static partial void RefreshFailedUnexpectedly(ILogger logger, Exception exception, TimeSpan retryDelay);
     }

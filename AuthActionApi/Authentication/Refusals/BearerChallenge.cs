@@ -9,7 +9,7 @@ namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
 /// The answer to a request the AuthAction scheme refused, once your own <c>OnChallenge</c> has not written one: an
-/// RFC 6750 challenge whose <c>error_description</c> is a fixed phrase (<see cref="TokenRejection"/>), an RFC 9457
+/// RFC 6750 challenge whose <c>error_description</c> is a fixed phrase (<see cref="RefusalReason"/>), an RFC 9457
 /// problem body, and one log line holding the full reason under the same trace id. With no signing key loaded yet the
 /// answer is 503 with <c>Retry-After</c>, since no token could have been checked.
 /// </summary>
@@ -43,7 +43,7 @@ internal sealed partial class BearerChallenge(ILogger<BearerChallenge> logger, I
         if (failure is null)
         {
             // RFC 6750 3.1: a request without credentials gets no error code.
-            if (refusals.Record(http, TokenRejection.Missing, logger, LogLevel.Information))
+            if (refusals.Record(http, RefusalReason.Missing, logger, LogLevel.Information))
             {
                 Log.TokenMissing(logger, http.Request.Method, http.Request.Path.Value, traceId);
             }
@@ -53,7 +53,7 @@ internal sealed partial class BearerChallenge(ILogger<BearerChallenge> logger, I
             return;
         }
 
-        var description = TokenRejection.Describe(failure);
+        var description = RefusalReason.Describe(failure);
         if (refusals.Record(http, description, logger, LogLevel.Information))
         {
             LogRefusal(http, description, failure, traceId);
@@ -77,10 +77,10 @@ internal sealed partial class BearerChallenge(ILogger<BearerChallenge> logger, I
         var settings = options.Value;
         switch (description)
         {
-            case TokenRejection.InvalidAudience:
+            case RefusalReason.InvalidAudience:
                 Log.TokenRefusedAudience(logger, method, path, description, failureType, reason, settings.Audience, traceId);
                 break;
-            case TokenRejection.InvalidIssuer:
+            case RefusalReason.InvalidIssuer:
                 Log.TokenRefusedIssuer(logger, method, path, description, failureType, reason, settings.ValidIssuers, traceId);
                 break;
             default:
@@ -107,23 +107,23 @@ internal sealed partial class BearerChallenge(ILogger<BearerChallenge> logger, I
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.TokenRefused, Level = LogLevel.Information,
             Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}) [trace {TraceId}]")]
         public static partial void TokenRefused(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, string traceId);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.TokenRefused, Level = LogLevel.Information,
             Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}); this API's audience is {ExpectedAudience} [trace {TraceId}]")]
         public static partial void TokenRefusedAudience(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, string? expectedAudience, string traceId);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.TokenRefused, Level = LogLevel.Information,
             Message = "Refused an access token for {RequestMethod} {RequestPath}: {Description} ({FailureType}: {Reason}); this API trusts the issuers {ExpectedIssuers} [trace {TraceId}]")]
         public static partial void TokenRefusedIssuer(ILogger logger, string requestMethod, string? requestPath, string description, string failureType, string reason, IReadOnlyList<string> expectedIssuers, string traceId);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = AuthenticationEventIds.KeysUnavailable, Level = LogLevel.Warning,
             Message = "Answered {RequestMethod} {RequestPath} with 503: no signing key has been loaded from the tenant yet [trace {TraceId}]")]
         public static partial void KeysUnavailable(ILogger logger, string requestMethod, string? requestPath, string traceId);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+        [LoggerMessage(EventId = AuthenticationEventIds.TokenMissing, Level = LogLevel.Information,
             Message = "Refused {RequestMethod} {RequestPath}: no access token in the Authorization header [trace {TraceId}]")]
         public static partial void TokenMissing(ILogger logger, string requestMethod, string? requestPath, string traceId);
     }

@@ -56,7 +56,7 @@ internal sealed partial class LogThrottle : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = AuthenticationEventIds.RefusalLinesLeftOut, Level = LogLevel.Warning,
             Message = "Left out {LeftOut} log lines for \"{Reason}\": {Total} in the last {IntervalSeconds} s, of which the first {Limit} were written")]
         public static partial void LinesLeftOut(ILogger logger, long leftOut, string reason, long total, double intervalSeconds, int limit);
     }

@@ -7,7 +7,7 @@ namespace AuthActionApi.Authentication.Refusals;
 /// Why a token was refused, as the fixed phrase a client reads in <c>error_description</c>. The phrases never
 /// carry a value from the token (audience, issuer, kid), so nothing an attacker sends is echoed back.
 /// </summary>
-internal static class TokenRejection
+internal static class RefusalReason
 {
     public const string Expired = "The token is expired";
     public const string NotYetValid = "The token is not valid yet";

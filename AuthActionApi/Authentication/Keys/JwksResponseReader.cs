@@ -6,7 +6,7 @@ namespace AuthActionApi.Authentication.Keys;
 /// Reads a JWKS response body the way RFC 8259 §8.1 says JSON travels: as UTF-8 bytes, whatever charset the
 /// <c>Content-Type</c> names, and never more than <see cref="JwksOptions.MaxDocumentBytes"/> of them.
 /// </summary>
-internal static class JwksBody
+internal static class JwksResponseReader
 {
     private const int Cap = JwksOptions.MaxDocumentBytes;
     private const int FirstBufferBytes = 16 * 1024;

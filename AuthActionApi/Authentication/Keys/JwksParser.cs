@@ -5,17 +5,21 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthActionApi.Authentication.Keys;
 
 /// <summary>
-/// Reads a JWKS document into the RS256 signing keys this API will trust. Keys that are not RSA, not
+/// Parses a JWKS document into the RS256 signing keys this API will trust. Keys that are not RSA, not
 /// for signatures, meant for another algorithm, without a <c>kid</c>, with a modulus shorter than 2048 bits
 /// (RFC 7518 §3.3, counted in bits, not in the bytes of a possibly zero-padded <c>n</c>), with an exponent that is
 /// not an odd number from 3 to 2^32 - 1, or with parameters RSA cannot import are left out, so no key that would fail
 /// at request time, or that no tenant would generate, is ever trusted.
 /// </summary>
-internal static class JwksDocument
+internal static class JwksParser
 {
     private const int MinimumModulusBits = 2048;
 
-    public static JwksKeys ReadSigningKeys(string json)
+    /// <summary>
+    /// The keys to trust by <c>kid</c>, and in <paramref name="leftOut"/> the published keys left out and why; throws
+    /// <see cref="InvalidDataException"/> for a document that is not a JWKS or holds no key to trust.
+    /// </summary>
+    public static FrozenDictionary<string, SecurityKey> ParseSigningKeys(string json, out IReadOnlyList<LeftOutKey> leftOut)
     {
         JsonWebKeySet set;
         try
@@ -28,12 +32,12 @@ internal static class JwksDocument
         }
 
         var keys = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
-        var leftOut = new List<LeftOutKey>();
+        var left = new List<LeftOutKey>();
         foreach (var jwk in set.Keys)
         {
             if (ReadKey(jwk, out var parameters) is { } why)
             {
-                leftOut.Add(why);
+                left.Add(why);
                 continue;
             }
 
@@ -43,11 +47,12 @@ internal static class JwksDocument
         if (keys.Count == 0)
         {
             // A tenant always publishes a key; an empty set is a broken response, never a reason to drop every key.
-            var left = leftOut.Count == 0 ? "it lists none" : "left out: " + LeftOutKey.Describe(leftOut);
-            throw new InvalidDataException($"The JWKS document holds no usable RS256 signing key ({left})");
+            var which = left.Count == 0 ? "it lists none" : "left out: " + LeftOutKey.Describe(left);
+            throw new InvalidDataException($"The JWKS document holds no usable RS256 signing key ({which})");
         }
 
-        return new JwksKeys(keys.ToFrozenDictionary(StringComparer.Ordinal), leftOut);
+        leftOut = left;
+        return keys.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>Why <paramref name="jwk"/> is left out, or <see langword="null"/> and its <paramref name="parameters"/> for a key this API trusts.</summary>
