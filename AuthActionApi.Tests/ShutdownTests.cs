@@ -149,10 +149,10 @@ public sealed class ShutdownTests
         validate.Should().NotThrow();
     }
 
-    [TestCase("00:05:00.001", "must be between 00:00:00 and 00:05:00", "00:00:10")]
-    [TestCase("-00:00:01", "must be between 00:00:00 and 00:05:00", "00:00:10")]
-    [TestCase("10s", "must be a time span ([d.]hh:mm:ss), not \"10s\"", "00:00:10")]
-    public async Task Start_DrainDelayOutOfRangeOrUnparseable_FailsWithOneLine(string drain, string problem, string example)
+    [TestCase("00:05:00.001", "must be between 00:00:00 and 00:05:00")]
+    [TestCase("-00:00:01", "must be between 00:00:00 and 00:05:00")]
+    [TestCase("10s", "must be a time span ([d.]hh:mm:ss) between 00:00:00 and 00:05:00")]
+    public async Task Start_DrainDelayOutOfRangeOrUnparseable_FailsWithOneLine(string drain, string problem)
     {
         await using var tenant = await TestTenant.StartAsync();
         await using var api = new ApiFactory(tenant, new Dictionary<string, string?> { ["Shutdown:DrainDelay"] = drain });
@@ -161,8 +161,7 @@ public sealed class ShutdownTests
 
         failures.Should().ContainSingle().Which.Should()
             .StartWith($"Shutdown:DrainDelay {problem}: set it in appsettings.json")
-            .And.Contain("environment variable Shutdown__DrainDelay")
-            .And.EndWith($", for example {example}.");
+            .And.EndWith("environment variable Shutdown__DrainDelay.");
     }
 
     /// <summary>

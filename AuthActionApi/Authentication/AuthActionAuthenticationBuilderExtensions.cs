@@ -66,7 +66,13 @@ public static class AuthActionAuthenticationBuilderExtensions
         }
 
         services.AddOptions<AuthActionOptions>()
-            .Configure(options => AuthActionOptionsBinder.Bind(configuration, options))
+            .Configure(options =>
+            {
+                UnconvertibleSetting.Bind(configuration, options);
+                // A value stored with echo ends in a newline; aud is compared exactly, so it would refuse every token.
+                options.Domain = options.Domain?.Trim();
+                options.Audience = options.Audience?.Trim();
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthActionOptions>>(new AuthActionOptionsValidator(configuration.Path));
         RefusalServices.TryAdd(services);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -28,17 +30,17 @@ public sealed class AuthActionOptions
     /// </summary>
     public string? Audience { get; set; }
 
-    /// <summary>How far <c>exp</c> and <c>nbf</c> may be off because of clock drift. Default 30 seconds.</summary>
+    /// <summary>How far <c>exp</c> and <c>nbf</c> may be off because of clock drift. Default 30 seconds; at most five minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How signing keys are fetched from the tenant's JWKS.</summary>
+    [ValidateObjectMembers]
     public JwksOptions Jwks { get; set; } = new();
 
     /// <summary>How validated tokens are remembered, so a repeated token skips the signature check.</summary>
+    [ValidateObjectMembers]
     public TokenCacheOptions TokenCache { get; set; } = new();
-
-    /// <summary>A value the configuration binder could not convert, reported by validation; the rest keep their defaults.</summary>
-    internal UnconvertibleSetting? Unconvertible { get; set; }
 
     /// <summary>The tenant's base address, normalised from <see cref="Domain"/>; valid once the options are validated.</summary>
     public Uri Authority => TenantAddress.Parse(Domain).Authority
@@ -92,6 +94,3 @@ public sealed class AuthActionOptions
         };
     }
 }
-
-/// <summary>A setting whose value does not convert to its property's type: its full key and the .NET type's name.</summary>
-internal sealed record UnconvertibleSetting(string Key, string TypeName);

@@ -38,8 +38,8 @@ public static class GracefulShutdownExtensions
         services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
 
         services.AddOptions<HostOptions>()
-            .PostConfigure<IConfiguration, IEnumerable<IConfigureOptions<ShutdownOptions>>, IEnumerable<IPostConfigureOptions<ShutdownOptions>>>(
-                (host, configuration, setups, postConfigures) =>
+            .PostConfigure<IConfiguration, IOptions<ShutdownOptions>>(
+                (host, configuration, shutdown) =>
                 {
                     // The host's own default, neither configured (its key) nor set in code: the shorter time stands in.
                     if (host.ShutdownTimeout == s_hostDefaultShutdownTimeout && string.IsNullOrEmpty(configuration[ShutdownTimeoutKey]))
@@ -47,10 +47,10 @@ public static class GracefulShutdownExtensions
                         host.ShutdownTimeout = ShutdownOptions.InFlightTimeout;
                     }
 
-                    // The host reads its options while it is built, before RunApiAsync reports bad settings: read
-                    // without validation, and leave an out-of-range delay to its validator, which stops start-up.
-                    var drain = new OptionsFactory<ShutdownOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName).DrainDelay;
-                    if (drain > TimeSpan.Zero && drain <= ShutdownOptions.MaximumDrainDelay && host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
+                    // The host reads its options while it is built, before RunApiAsync reports bad settings: a drain
+                    // delay that fails validation adds nothing here, and stops start-up there.
+                    var drain = shutdown.ValueOrNull()?.DrainDelay ?? TimeSpan.Zero;
+                    if (drain > TimeSpan.Zero && host.ShutdownTimeout != Timeout.InfiniteTimeSpan)
                     {
                         host.ShutdownTimeout += drain;
                     }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AuthActionApi.Hosting;
 
 /// <summary>
@@ -20,13 +22,11 @@ public sealed class ShutdownOptions
     /// </summary>
     public static readonly TimeSpan InFlightTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest drain delay accepted.</summary>
-    public static readonly TimeSpan MaximumDrainDelay = TimeSpan.FromMinutes(5);
-
     /// <summary>
     /// How long the app keeps accepting requests after it was told to stop, before it stops accepting and finishes
     /// the requests in flight. <c>00:00:00</c> to <c>00:05:00</c>. Default 10 seconds, none in Development, so
     /// Ctrl+C stays instant. Set it to at least the balancer's check interval times its fall count, plus a margin.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan DrainDelay { get; set; } = DefaultDrainDelay;
 }

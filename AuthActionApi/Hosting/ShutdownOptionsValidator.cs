@@ -1,14 +1,16 @@
-using AuthActionApi.Settings;
+using AuthActionApi.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Hosting;
 
-/// <summary>Stops start-up on a drain delay out of its range.</summary>
-internal sealed class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>
+/// <summary>Stops start-up on a drain delay outside the range <see cref="ShutdownOptions"/> declares, in one line naming the key.</summary>
+internal sealed partial class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>
 {
+    private static readonly Annotations s_annotations = new();
+
     public ValidateOptionsResult Validate(string? name, ShutdownOptions options) =>
-        options.DrainDelay < TimeSpan.Zero || options.DrainDelay > ShutdownOptions.MaximumDrainDelay
-            ? ValidateOptionsResult.Fail(SettingProblem.Describe(
-                ShutdownOptions.SectionName, nameof(ShutdownOptions.DrainDelay), "must be between 00:00:00 and 00:05:00", "00:00:10"))
-            : ValidateOptionsResult.Success;
+        SettingProblem.Validate(s_annotations, ShutdownOptions.SectionName, options);
+
+    [OptionsValidator]
+    private sealed partial class Annotations : IValidateOptions<ShutdownOptions>;
 }

@@ -40,31 +40,29 @@ public static partial class LocalTenantExtensions
         builder.Services.AddSingleton<IValidateOptions<LocalTenantOptions>, LocalTenantOptionsValidator>();
         builder.Services.AddSingleton<LocalTenantSigningKey>();
         builder.Services.AddOptions<AuthActionOptions>()
-            .PostConfigure<LocalTenantMode, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
-                (options, localTenant, setups, postConfigures) =>
+            .PostConfigure<LocalTenantMode, IOptions<LocalTenantOptions>>((options, localTenant, localTenantOptions) =>
+            {
+                if (localTenant.IsActive)
                 {
-                    if (localTenant.IsActive)
-                    {
-                        // Read without validation: the local tenant's own check reports its settings, and throwing here
-                        // would hide the AuthAction problems reported beside them.
-                        var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
-                        options.Domain = localTenant.Address(tenant).AbsoluteUri;
-                        options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? LocalTenantMode.Audience(tenant) : options.Audience;
-                    }
-                });
+                    // While the local tenant's settings fail their own check, which reports them, its defaults stand in:
+                    // throwing here would hide the AuthAction problems reported beside them.
+                    var tenant = localTenantOptions.ValueOrNull() ?? new LocalTenantOptions();
+                    options.Domain = localTenant.Address(tenant).AbsoluteUri;
+                    options.Audience = string.IsNullOrWhiteSpace(options.Audience) ? tenant.Audience : options.Audience;
+                }
+            });
         builder.Services.AddOptions<HostFilteringOptions>()
-            .Configure<LocalTenantMode, IEnumerable<IConfigureOptions<LocalTenantOptions>>, IEnumerable<IPostConfigureOptions<LocalTenantOptions>>>(
-                (hosts, localTenant, setups, postConfigures) =>
+            .Configure<LocalTenantMode, IOptions<LocalTenantOptions>>((hosts, localTenant, localTenantOptions) =>
+            {
+                // DNS rebinding: a web page the developer visits can point a name of its own at 127.0.0.1 and
+                // reach the local tenant from the browser. Such a request names that host, so only loopback
+                // names and the tenant's own host are served (400 otherwise), whatever AllowedHosts says.
+                if (localTenant.IsActive)
                 {
-                    // DNS rebinding: a web page the developer visits can point a name of its own at 127.0.0.1 and
-                    // reach the local tenant from the browser. Such a request names that host, so only loopback
-                    // names and the tenant's own host are served (400 otherwise), whatever AllowedHosts says.
-                    if (localTenant.IsActive)
-                    {
-                        var tenant = new OptionsFactory<LocalTenantOptions>(setups, postConfigures).Create(Microsoft.Extensions.Options.Options.DefaultName);
-                        hosts.AllowedHosts = ["localhost", "127.0.0.1", "[::1]", localTenant.Address(tenant).Host];
-                    }
-                });
+                    var tenant = localTenantOptions.ValueOrNull() ?? new LocalTenantOptions();
+                    hosts.AllowedHosts = ["localhost", "127.0.0.1", "[::1]", localTenant.Address(tenant).Host];
+                }
+            });
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using AuthActionApi.Authentication;
+using AuthActionApi.Settings;
 
 namespace AuthActionApi.LocalTenant;
 
@@ -31,8 +32,8 @@ internal sealed class LocalTenantMode
     /// </summary>
     public static LocalTenantMode Decide(IConfiguration configuration, IHostEnvironment environment) => new(
         environment.IsDevelopment()
-            && string.IsNullOrWhiteSpace(configuration[$"{AuthActionOptions.SectionName}:{nameof(AuthActionOptions.Domain)}"])
-            && IsEnabled(configuration),
+            && string.IsNullOrWhiteSpace(configuration.GetChecked<AuthActionOptions>(AuthActionOptions.SectionName).Domain)
+            && configuration.GetChecked<LocalTenantOptions>(LocalTenantOptions.SectionName).Enabled,
         configuration);
 
     /// <summary>The local tenant's own address: <see cref="LocalTenantOptions.Address"/>, else the app's first http address.</summary>
@@ -58,12 +59,6 @@ internal sealed class LocalTenantMode
         return new Uri(address.Uri.GetLeftPart(UriPartial.Authority));
     }
 
-    /// <summary>The audience of the local tenant's tokens: <see cref="LocalTenantOptions.Audience"/>, or its default while that is malformed.</summary>
-    public static string Audience(LocalTenantOptions options) =>
-        // As for the address: LocalTenantOptionsValidator reports a malformed audience, and AuthAction:Audience, which
-        // takes this value, must not report it again under its own name.
-        AudienceText.IsWellFormed(options.Audience) ? options.Audience : new LocalTenantOptions().Audience;
-
     /// <summary>Whether <paramref name="address"/> is an absolute http or https URL, as <see cref="LocalTenantOptions.Address"/> must be.</summary>
     public static bool IsHttpAddress([NotNullWhen(true)] string? address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
@@ -79,9 +74,4 @@ internal sealed class LocalTenantMode
             return 5000;
         }
     }
-
-    // An Enabled that is not true or false counts as the default, as the options binding leaves it, and the local
-    // tenant's validation reports the value: GetValue would throw a stack trace from here instead.
-    private static bool IsEnabled(IConfiguration configuration) =>
-        !bool.TryParse(configuration[$"{LocalTenantOptions.SectionName}:{nameof(LocalTenantOptions.Enabled)}"], out var enabled) || enabled;
 }

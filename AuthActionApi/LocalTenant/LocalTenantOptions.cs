@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace AuthActionApi.LocalTenant;
 
 /// <summary>
@@ -25,11 +28,14 @@ public sealed class LocalTenantOptions
     /// The audience of the tokens it issues, used as <c>AuthAction:Audience</c> when that is not set. Required, with no
     /// whitespace or control characters inside.
     /// </summary>
+    [Required(ErrorMessage = "{0} is missing")]
     public string Audience { get; set; } = "https://authactionapi.local/api";
 
     /// <summary>How long its access tokens live. Default one hour, as AuthAction's; one minute to one day.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The machine clients that may ask <c>POST /oauth2/m2m/token</c> for a token; each needs an id and a secret.</summary>
+    [ValidateEnumeratedItems]
     public IList<LocalTenantClient> Clients { get; } = [];
 }

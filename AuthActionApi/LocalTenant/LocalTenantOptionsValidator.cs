@@ -1,5 +1,4 @@
 using AuthActionApi.Authentication;
-using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.LocalTenant;
@@ -7,11 +6,14 @@ namespace AuthActionApi.LocalTenant;
 /// <summary>
 /// Stops start-up on a local tenant setting it could not run with, one line per problem. Only while the local tenant
 /// runs (<see cref="LocalTenantMode.IsActive"/>): elsewhere its settings have no effect, and a Production app, or one
-/// pointed at a real tenant, must never refuse to start over them.
+/// pointed at a real tenant, must never refuse to start over them. What is required and the lifetime's range are data
+/// annotations on the options, checked by the source-generated validator; the rest is checked here.
 /// </summary>
-internal sealed class LocalTenantOptionsValidator(LocalTenantMode mode, IConfiguration configuration)
+internal sealed partial class LocalTenantOptionsValidator(LocalTenantMode mode, IConfiguration configuration)
     : IValidateOptions<LocalTenantOptions>
 {
+    private static readonly Annotations s_annotations = new();
+
     public ValidateOptionsResult Validate(string? name, LocalTenantOptions options)
     {
         if (!mode.IsActive)
@@ -19,49 +21,30 @@ internal sealed class LocalTenantOptionsValidator(LocalTenantMode mode, IConfigu
             return ValidateOptionsResult.Skip;
         }
 
-        var failures = new List<string>();
+        var failures = new ValidateOptionsResultBuilder();
         if (LocalTenantListenAddresses.FirstBeyondLoopback(configuration) is { } exposed)
         {
-            failures.Add($"the local tenant (Development, no AuthAction:Domain) issues tokens to anyone who can reach it, so it "
+            failures.AddError($"the local tenant (Development, no AuthAction:Domain) issues tokens to anyone who can reach it, so it "
                 + $"serves this machine only, but the app would listen on {exposed}: listen on loopback (--urls http://localhost:3000), "
                 + "or use your AuthAction tenant (AuthAction__Domain and AuthAction__Audience).");
         }
 
         if (options.Address is not null && !LocalTenantMode.IsHttpAddress(options.Address))
         {
-            failures.Add(Describe("Address", "must be an absolute http or https address", "http://localhost:3000"));
+            failures.AddError(SettingProblem.Describe("LocalTenant:Address", "must be an absolute http or https address", "http://localhost:3000"));
         }
 
-        if (string.IsNullOrWhiteSpace(options.Audience))
+        // An empty one is reported as missing, by its [Required].
+        if (options.Audience.Length > 0 && !AudienceText.IsWellFormed(options.Audience))
         {
-            failures.Add(Describe("Audience", "is missing", "https://authactionapi.local/api"));
-        }
-        else if (!AudienceText.IsWellFormed(options.Audience))
-        {
-            failures.Add(Describe("Audience", "must not contain spaces, line breaks or other control characters", "https://authactionapi.local/api"));
+            failures.AddError(SettingProblem.Describe("LocalTenant:Audience", "must not contain spaces, line breaks or other control characters",
+                "https://authactionapi.local/api"));
         }
 
-        if (options.TokenLifetime < TimeSpan.FromMinutes(1) || options.TokenLifetime > TimeSpan.FromDays(1))
-        {
-            failures.Add(Describe("TokenLifetime", "must be between 00:01:00 and 1.00:00:00", "01:00:00"));
-        }
-
-        for (var i = 0; i < options.Clients.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.Clients[i].ClientId))
-            {
-                failures.Add(Describe($"Clients:{i}:ClientId", "is missing", "local-reader"));
-            }
-
-            if (string.IsNullOrWhiteSpace(options.Clients[i].ClientSecret))
-            {
-                failures.Add(Describe($"Clients:{i}:ClientSecret", "is missing", "local-reader-secret"));
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.AddResult(SettingProblem.Validate(s_annotations, LocalTenantOptions.SectionName, options));
+        return failures.Build();
     }
 
-    private static string Describe(string key, string problem, string example) =>
-        SettingProblem.Describe(LocalTenantOptions.SectionName, key, problem, example);
+    [OptionsValidator]
+    private sealed partial class Annotations : IValidateOptions<LocalTenantOptions>;
 }

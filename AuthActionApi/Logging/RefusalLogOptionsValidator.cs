@@ -1,25 +1,17 @@
+using AuthActionApi.Authentication;
 using AuthActionApi.Authentication.Refusals;
-using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.Logging;
 
-/// <summary>Stops start-up on a refusal-log setting out of its range, one line per problem.</summary>
-internal sealed class RefusalLogOptionsValidator : IValidateOptions<RefusalLogOptions>
+/// <summary>Stops start-up on a refusal-log setting outside the ranges <see cref="RefusalLogOptions"/> declares, one line per problem.</summary>
+internal sealed partial class RefusalLogOptionsValidator : IValidateOptions<RefusalLogOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RefusalLogOptions options)
-    {
-        var failures = new List<string>();
-        if (options.LinesPerInterval is < 1 or > 10_000)
-        {
-            failures.Add(SettingProblem.Describe(RefusalLogOptions.SectionName, "LinesPerInterval", "must be between 1 and 10000", "5"));
-        }
+    private static readonly Annotations s_annotations = new();
 
-        if (options.Interval < TimeSpan.FromSeconds(1) || options.Interval > TimeSpan.FromHours(1))
-        {
-            failures.Add(SettingProblem.Describe(RefusalLogOptions.SectionName, "Interval", "must be between 00:00:01 and 01:00:00", "00:00:10"));
-        }
+    public ValidateOptionsResult Validate(string? name, RefusalLogOptions options) =>
+        SettingProblem.Validate(s_annotations, RefusalLogOptions.SectionName, options);
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    [OptionsValidator]
+    private sealed partial class Annotations : IValidateOptions<RefusalLogOptions>;
 }

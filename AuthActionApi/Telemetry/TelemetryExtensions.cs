@@ -59,7 +59,7 @@ public static class TelemetryExtensions
             services.AddOpenTelemetry().WithMetrics().WithTracing().UseOtlpExporter();
         }
 
-        if (TelemetryOptions.PrometheusEndpointIn(builder.Configuration))
+        if (builder.Configuration.GetChecked<TelemetryOptions>(TelemetryOptions.SectionName).PrometheusEndpoint)
         {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         }
@@ -70,7 +70,7 @@ public static class TelemetryExtensions
     /// <summary>Maps <c>GET /metrics</c> (Prometheus text format) when <see cref="TelemetryOptions.PrometheusEndpoint"/> is on.</summary>
     public static WebApplication MapApiTelemetry(this WebApplication app)
     {
-        if (TelemetryOptions.PrometheusEndpointIn(app.Configuration))
+        if (app.Configuration.GetChecked<TelemetryOptions>(TelemetryOptions.SectionName).PrometheusEndpoint)
         {
             app.MapPrometheusScrapingEndpoint(TelemetryOptions.PrometheusPath).AllowAnonymous();
         }

@@ -17,11 +17,4 @@ public sealed class TelemetryOptions
     /// where the port is not reachable from outside, or protect the path in front. Default false.
     /// </summary>
     public bool PrometheusEndpoint { get; set; }
-
-    /// <summary>
-    /// Whether <see cref="PrometheusEndpoint"/> is on, read while the app is wired, before the options are validated:
-    /// a value that is not <c>true</c> or <c>false</c> counts as off here, and stops start-up when they are.
-    /// </summary>
-    internal static bool PrometheusEndpointIn(IConfiguration configuration) =>
-        bool.TryParse(configuration[$"{SectionName}:{nameof(PrometheusEndpoint)}"], out var on) && on;
 }

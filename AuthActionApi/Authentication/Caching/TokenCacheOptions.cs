@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AuthActionApi.Authentication.Caching;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed class TokenCacheOptions
     /// with 8 claims: 13 KB; a 5.5 KB token with 150 permissions: 121 KB). Past the limit, new tokens are validated but not
     /// remembered until room is made; a token charged more than a 64th of it is never remembered.
     /// </summary>
+    [Range(1, 4096)]
     public int MemoryLimitMegabytes { get; set; } = 32;
 
     /// <summary>

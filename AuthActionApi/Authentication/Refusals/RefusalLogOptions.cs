@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AuthActionApi.Authentication.Refusals;
 
 /// <summary>
@@ -10,8 +12,10 @@ public sealed class RefusalLogOptions
     public const string SectionName = "RefusalLog";
 
     /// <summary>Lines written per reason in each interval, 1 to 10,000. Default 5.</summary>
+    [Range(1, 10_000)]
     public int LinesPerInterval { get; set; } = 5;
 
     /// <summary>The length of one interval, 00:00:01 to 01:00:00. Default 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
 }
