@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AuthActionApi.Authorization;
 using AuthActionApi.Tests.Support;
 
 namespace AuthActionApi.Tests;
@@ -112,6 +113,16 @@ public static class SwaggerDocumentTests
             localTenant.GetProperty("type").GetString().Should().Be("oauth2");
             localTenant.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString()
                 .Should().Be("/oauth2/m2m/token", "relative, so Swagger UI posts to whichever host name the page was opened at");
+        }
+
+        [Test]
+        public void Document_WithLocalTenant_ClientCredentialsOfferTheScopesOperationsRequire()
+        {
+            var scopes = _document.GetProperty("components").GetProperty("securitySchemes").GetProperty("LocalTenant")
+                .GetProperty("flows").GetProperty("clientCredentials").GetProperty("scopes");
+
+            scopes.EnumerateObject().Select(s => s.Name).Should().Equal(Scopes.ReadMessages);
+            scopes.GetProperty(Scopes.ReadMessages).GetString().Should().Be("Needed by GET /protected/scoped");
         }
 
         [Test]

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Web;
+using AuthActionApi.Authorization;
 using AuthActionApi.Tests.Support;
 using Microsoft.Playwright;
 
@@ -134,6 +136,32 @@ public sealed class SwaggerUiBrowserTests : LocalTenantFixture
 
         await Assertions.Expect(response.Locator(".response-col_status")).ToHaveTextAsync("200");
         await ShouldShowProtectedMessageAsync(response);
+    }
+
+    [Test]
+    public async Task Authorize_LocalTenantScopeTicked_TokenGrantsItAndScopedOperationShows200()
+    {
+        var dialog = await _swagger.OpenAuthorizeDialogAsync();
+        var localTenant = dialog.Locator(".auth-container").Filter(new() { HasText = "LocalTenant (" });
+        var scope = localTenant.Locator(".scopes .checkbox").Filter(new() { HasText = Scopes.ReadMessages });
+        await Assertions.Expect(scope).ToHaveCountAsync(1);
+        await Assertions.Expect(scope).ToContainTextAsync("Needed by GET /protected/scoped");
+
+        await scope.Locator("label").ClickAsync();
+        await Assertions.Expect(scope.Locator("input[type=checkbox]")).ToBeCheckedAsync();
+        await _swagger.ScreenshotAsync("authorize-dialog-local-tenant-scope");
+        var tokenRequest = _swagger.Page.WaitForRequestAsync(request => request.Url.EndsWith("/oauth2/m2m/token", StringComparison.Ordinal));
+        await localTenant.GetByRole(AriaRole.Button, new() { Name = "Apply given OAuth2 credentials" }).ClickAsync();
+        var asked = HttpUtility.ParseQueryString((await tokenRequest).PostData ?? string.Empty);
+        await Assertions.Expect(localTenant.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" })).ToBeVisibleAsync();
+        await _swagger.CloseAuthorizeDialogAsync();
+        var response = await _swagger.TryItOutAsync("/protected/scoped");
+
+        asked["scope"].Should().Be(Scopes.ReadMessages, "the ticked box is the scope Swagger UI asks the token endpoint for");
+        await Assertions.Expect(response.Locator(".response-col_status")).ToHaveTextAsync("200");
+        var body = await response.Locator(".response-col_description pre.microlight").First.InnerTextAsync();
+        using var json = JsonDocument.Parse(body);
+        json.RootElement.GetProperty("message").GetString().Should().Be("This is a scoped message!");
     }
 
     // Swagger UI pretty-prints the body it shows, so the shown text is read back as JSON rather than compared as text.

@@ -39,15 +39,14 @@ public static partial class RunExtensions
         }
         catch (Exception ex) when (Failures(ex) is { } failures)
         {
-            var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-            var logger = loggers.CreateLogger("AuthActionApi.Startup");
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthActionApi.Startup");
             foreach (var failure in failures)
             {
                 Log.InvalidSetting(logger, failure);
             }
 
             // Flushes the asynchronous log sink before the process ends.
-            loggers.Dispose();
+            await app.DisposeAsync();
             return ConfigurationErrorExitCode;
         }
 

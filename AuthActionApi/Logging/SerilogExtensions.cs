@@ -3,9 +3,10 @@ using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Hosting;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Hosting;
+using Serilog.Extensions.Logging;
 using Serilog.Settings.Configuration;
 
 namespace AuthActionApi.Logging;
@@ -25,23 +26,38 @@ public static class SerilogExtensions
 
     /// <summary>
     /// Routes all logging through Serilog, read from configuration (sinks, levels, overrides) and from any
-    /// <c>ILogEventSink</c> registered in DI. The logger belongs to this host alone: no static bootstrap logger,
-    /// and the static <c>Log.Logger</c> is left untouched, so hosts running side by side (parallel
-    /// WebApplicationFactory tests) neither share each other's sinks nor silence each other when one stops.
+    /// <c>ILogEventSink</c> registered in DI. Serilog is the one provider of Microsoft.Extensions.Logging's own
+    /// <see cref="ILoggerFactory"/>, which hands out one logger per category: ASP.NET Core asks for one on every
+    /// request (each authentication handler is created per request and names its logger), and Serilog's own factory,
+    /// the one <c>services.AddSerilog</c> registers, builds a new one on every call. The logger belongs to this host
+    /// alone: no static bootstrap logger, and the static <c>Log.Logger</c> is left untouched, so hosts running side by
+    /// side (parallel WebApplicationFactory tests) neither share each other's sinks nor silence each other when one stops.
     /// </summary>
     public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog(
-            (services, logger) => WithoutSettingsDefaults(logger, builder.Configuration.GetSection("Serilog"))
-                .ReadFrom.Configuration(builder.Configuration, s_sinkAssemblies)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext()
-                // RunApiAsync says this in one line; the host's own copy is a stack trace.
-                .Filter.ByExcluding(line => AddressInUse.Is(line.Exception))
-                // Last, so it sees every property the others added.
-                .Enrich.With<ControlCharacterEscaper>(),
-            preserveStaticLogger: true);
-        CacheLoggersByCategory(builder.Services);
+        var configuration = builder.Configuration;
+        // Created on first use and disposed with the container, which flushes the asynchronous sink.
+        builder.Services.AddSingleton<Serilog.ILogger>(services => WithoutSettingsDefaults(new LoggerConfiguration(), configuration.GetSection("Serilog"))
+            .ReadFrom.Configuration(configuration, s_sinkAssemblies)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            // RunApiAsync says this in one line; the host's own copy is a stack trace.
+            .Filter.ByExcluding(line => AddressInUse.Is(line.Exception))
+            // Last, so it sees every property the others added.
+            .Enrich.With<ControlCharacterEscaper>()
+            .CreateLogger());
+        // The default providers (console, debug, event source) would write every line a second time.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ILoggerProvider>(services => new SerilogLoggerProvider(services.GetRequiredService<Serilog.ILogger>()));
+        // Levels are Serilog's to decide, from its own section; the factory passes everything on.
+        builder.Logging.AddFilter<SerilogLoggerProvider>(null, LogLevel.Trace);
+        // Serilog stamps every event with the current trace and span itself; the host's default would add them
+        // again as SpanId and ParentId properties, on every line, at a cost per line.
+        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.None);
+        // What UseSerilogRequestLogging collects a request's properties in.
+        builder.Services.AddSingleton(services => new DiagnosticContext(services.GetRequiredService<Serilog.ILogger>()));
+        builder.Services.AddSingleton<IDiagnosticContext>(services => services.GetRequiredService<DiagnosticContext>());
+
         builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
         return builder;
@@ -63,16 +79,6 @@ public static class SerilogExtensions
         return serilog.GetSection("WriteTo").Exists()
             ? logger
             : logger.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Wraps the <see cref="ILoggerFactory"/> Serilog registered in <see cref="CategoryCachingLoggerFactory"/>.</summary>
-    private static void CacheLoggersByCategory(IServiceCollection services)
-    {
-        var serilog = services.Last(d => d.ServiceType == typeof(ILoggerFactory));
-        var create = serilog.ImplementationFactory
-            ?? throw new InvalidOperationException($"Expected Serilog to register {nameof(ILoggerFactory)} through a factory, found {serilog}.");
-        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(
-            provider => new CategoryCachingLoggerFactory((ILoggerFactory)create(provider))));
     }
 
     /// <summary>

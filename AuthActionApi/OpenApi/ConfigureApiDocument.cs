@@ -57,10 +57,12 @@ internal sealed class ConfigureApiDocument(
                         // Relative: Swagger UI posts to the host the page was opened at, the app itself, so a page
                         // opened at 127.0.0.1 while the app calls itself localhost is not a cross-origin request.
                         TokenUrl = new Uri(AuthActionOptions.TokenPath, UriKind.Relative),
+                        // Filled in from the operations' declared scopes by ClientCredentialsScopesDocumentFilter.
                         Scopes = new Dictionary<string, string>(),
                     },
                 },
             });
+            options.DocumentFilter<ClientCredentialsScopesDocumentFilter>();
         }
 
         options.OperationFilter<SecurityRequirementOperationFilter>();

@@ -1,5 +1,4 @@
 using AuthActionApi.Authorization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -17,14 +16,7 @@ internal sealed class RequiredScopeOperationFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        // Endpoint metadata holds the controller's attributes and the action's, as the authorization middleware sees them.
-        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-        if (metadata.OfType<IAllowAnonymous>().Any())
-        {
-            return;
-        }
-
-        string[] scopes = [.. metadata.OfType<RequireScopeAttribute>().SelectMany(a => a.Scopes).Distinct(StringComparer.Ordinal)];
+        var scopes = DeclaredScopes.Of(context.ApiDescription);
         if (scopes.Length == 0)
         {
             return;
