@@ -91,8 +91,10 @@ public static class SwaggerDocumentTests
     }
 
     /// <summary>The app as a fresh clone runs it: Development, and the local tenant is its tenant.</summary>
-    public sealed class WithLocalTenant : LocalTenantFixture
+    public sealed class WithLocalTenant : ApiFixture
     {
+        protected override bool UsesLocalTenant => true;
+
         private JsonElement _document;
 
         [OneTimeSetUp]
