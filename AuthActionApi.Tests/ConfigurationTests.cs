@@ -187,15 +187,11 @@ public sealed class ConfigurationTests : TenantFixture
             ["AuthAction:Jwks:RetryDelay"] = "00:01:00",
         });
         await host.Api.WaitForKeysAsync();
-        host.Tenant.Behaviour = JwksBehaviour.ServerError;
-        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
 
-        var rotated = host.Tenant.RotateKey();
-        host.Tenant.Behaviour = JwksBehaviour.Serve;
+        var rotated = await host.FailThenRotateAsync(JwksBehaviour.ServerError);
 
         // Waiting the full minute of RetryDelay would outlast this wait; the interval caps even the first retry.
-        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
-            "the background refresh has retried and loaded the rotated key");
+        await host.WaitForRecoveryAsync(rotated, "the background refresh has retried and loaded the rotated key");
     }
 
     [Test]

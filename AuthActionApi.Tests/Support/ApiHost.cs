@@ -171,6 +171,23 @@ public sealed class ApiHost : IAsyncDisposable
         return await response.AccessTokenAsync();
     }
 
+    /// <summary>
+    /// Makes the tenant fail as <paramref name="failure"/> says until a fetch has failed, then rotates its key and
+    /// serves again: the key returned can only be loaded by a fetch after the outage.
+    /// </summary>
+    public async Task<TestSigningKey> FailThenRotateAsync(JwksBehaviour failure)
+    {
+        Tenant.Behaviour = failure;
+        await Eventually.UntilAsync(() => Keys.LastFailure is not null, "a JWKS fetch has failed");
+        var rotated = Tenant.RotateKey();
+        Tenant.Behaviour = JwksBehaviour.Serve;
+        return rotated;
+    }
+
+    /// <summary>Waits until a fetch has loaded <paramref name="key"/> and no failure is left standing.</summary>
+    public Task WaitForRecoveryAsync(TestSigningKey key, string because) =>
+        Eventually.UntilAsync(() => Keys.Current!.TryGetKey(key.Kid, out _) && Keys.LastFailure is null, because);
+
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
