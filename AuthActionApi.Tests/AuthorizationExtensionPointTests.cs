@@ -20,7 +20,7 @@ public sealed class AuthorizationExtensionPointTests : ApiFixture
         var settings = authorizationLogLevel is null
             ? null
             : new Dictionary<string, string?> { ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Authorization"] = authorizationLogLevel };
-        await using var api = new ApiFactory(Tenant, settings) { ServiceProviderFactory = new ContainerAddingARefusingHandler() };
+        await using var api = await ApiHost.StartAsync(Tenant, settings, container: new ContainerAddingARefusingHandler());
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 

@@ -53,7 +53,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     public async Task GetProtected_CachedTokenRevokedInOnTokenValidated_Returns401()
     {
         var revoked = new ConcurrentDictionary<string, bool>();
-        await using var api = WithHook(options => options.Events.OnTokenValidated = context =>
+        await using var api = await WithHook(options => options.Events.OnTokenValidated = context =>
         {
             if (revoked.ContainsKey(((Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)context.SecurityToken).Id))
             {
@@ -80,7 +80,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task AuthenticateAsync_ClaimAddedByOnTokenValidated_StaysWithItsRequest()
     {
-        await using var api = WithHook(options => options.Events.OnTokenValidated = context =>
+        await using var api = await WithHook(options => options.Events.OnTokenValidated = context =>
         {
             ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim("added", "once"));
             context.Properties.Items["added"] = "once";
@@ -125,7 +125,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task AuthenticateAsync_CacheHitWithSaveToken_SavesTheToken()
     {
-        await using var api = WithHook(options => options.SaveToken = true);
+        await using var api = await WithHook(options => options.SaveToken = true);
         await api.WaitForKeysAsync();
         var token = Tenant.Token().Unique().Build();
         var cache = new TokenCacheCounters(api.Services);
@@ -143,7 +143,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     public async Task GetScoped_TokenSuppliedByOnMessageReceived_IsHonouredFullAndCached()
     {
         var calls = 0;
-        await using var api = WithHook(options => options.Events.OnMessageReceived = context =>
+        await using var api = await WithHook(options => options.Events.OnMessageReceived = context =>
         {
             Interlocked.Increment(ref calls);
             // As a SignalR hub does: a token in the query string, on this one route only.
@@ -175,7 +175,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task GetProtected_OnMessageReceivedFailsACachedToken_Returns401()
     {
-        await using var api = WithHook(options => options.Events.OnMessageReceived = context =>
+        await using var api = await WithHook(options => options.Events.OnMessageReceived = context =>
         {
             if (context.Request.Headers.ContainsKey("X-Blocked-Client"))
             {
@@ -200,7 +200,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task AuthenticateAsync_TokenCachedForOneSchemeOnAnotherAudience_IsRefusedThere()
     {
-        await using var api = WithPartnerScheme();
+        await using var api = await WithPartnerScheme();
         await api.WaitForKeysAsync();
         var token = Tenant.Token().Unique().Build();
 
@@ -217,7 +217,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task AuthenticateAsync_PartnerTokenOnItsOwnScheme_IsAcceptedAndCachedThere()
     {
-        await using var api = WithPartnerScheme();
+        await using var api = await WithPartnerScheme();
         await api.WaitForKeysAsync();
         var token = Tenant.Token().Unique().Audience(PartnerAudience).Build();
         var cache = new TokenCacheCounters(api.Services);
@@ -238,7 +238,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     public async Task GetProtected_CachedTokenAfterTheSchemesOptionsAreBuiltAnew_IsValidatedWithTheNewOnes()
     {
         var otherAudience = false;
-        await using var api = WithHook(options =>
+        await using var api = await WithHook(options =>
         {
             if (Volatile.Read(ref otherAudience))
             {
@@ -262,7 +262,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task GetProtected_EventsObjectReplacedWithOneThatRefusesASubject_IsObeyedFullAndCached()
     {
-        await using var api = WithHook(options => options.Events = new JwtBearerEvents
+        await using var api = await WithHook(options => options.Events = new JwtBearerEvents
         {
             OnTokenValidated = context =>
             {
@@ -296,7 +296,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     public async Task GetProtected_EventsObjectReplacedBeforeTheAuthActionWiring_KeepsTheRefusals()
     {
         // Registered before the app's own set-up, as a library called before AddAuthAction would.
-        await using var api = new ApiFactory(Tenant, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, services: services =>
             services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>>(
                 new ConfigureNamedOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events = new JwtBearerEvents()))));
         using var client = api.CreateClient();
@@ -312,7 +312,7 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
     [Test]
     public async Task GetProtected_EventsTypeOfYourOwn_RunsItAndKeepsTheRefusals()
     {
-        await using var api = new ApiFactory(Tenant, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, services: services =>
         {
             services.AddScoped<CountingEvents>();
             services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.EventsType = typeof(CountingEvents));
@@ -337,11 +337,11 @@ public sealed class CachedTokenAuthenticationTests : ApiFixture
             .TokenHandlers.OfType<AuthActionTokenHandler>().Single();
 
     /// <summary>A host of its own whose Bearer scheme has your settings and delegates, set the documented way after the app's set-up.</summary>
-    private ApiFactory WithHook(Action<JwtBearerOptions> configure) =>
-        new(Tenant, services: services => services.Configure(JwtBearerDefaults.AuthenticationScheme, configure));
+    private Task<ApiHost> WithHook(Action<JwtBearerOptions> configure) =>
+        ApiHost.StartAsync(Tenant, services: services => services.Configure(JwtBearerDefaults.AuthenticationScheme, configure));
 
     /// <summary>A second AuthAction scheme for a partner's audience, as a team that accepts tokens for two APIs would add it.</summary>
-    private ApiFactory WithPartnerScheme() => new(Tenant, services: services =>
+    private Task<ApiHost> WithPartnerScheme() => ApiHost.StartAsync(Tenant, services: services =>
         services.AddAuthentication().AddAuthAction(
             new ConfigurationBuilder().Build().GetSection(AuthActionOptions.SectionName),
             options => options.TokenValidationParameters.ValidAudience = PartnerAudience,

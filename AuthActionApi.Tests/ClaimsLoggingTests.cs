@@ -19,7 +19,7 @@ public sealed class ClaimsLoggingTests : TenantFixture
     [Test]
     public async Task TokenValidated_InDevelopment_LogsTheClaimsPayloadWithItsJsonTypes()
     {
-        await using var api = new ApiFactory(Tenant, environment: "Development");
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var expires = DateTimeOffset.UtcNow.AddMinutes(30);
@@ -51,7 +51,7 @@ public sealed class ClaimsLoggingTests : TenantFixture
     public async Task TokenValidated_TokenRefusedByACheckBeforeTheLog_IsNeverLoggedAsValidated()
     {
         // A check of your own in front of the handler, as its summary says to write one.
-        await using var api = new ApiFactory(Tenant, environment: "Development", services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development", services: services =>
             services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events.OnTokenValidated = context =>
             {
                 if (context.Principal!.HasClaim("org_id", "revoked-org"))
@@ -84,7 +84,7 @@ public sealed class ClaimsLoggingTests : TenantFixture
     [TestCase(500)]
     public async Task GetProtected_DeeplyNestedClaimInDevelopment_IsAnsweredNever500(int depth)
     {
-        await using var api = new ApiFactory(Tenant, environment: "Development");
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         JsonNode nested = "bottom";
@@ -108,7 +108,7 @@ public sealed class ClaimsLoggingTests : TenantFixture
     [Test]
     public async Task TokenValidated_AnyEnvironment_NeverLogsTheTokenOrAuthorizationHeader()
     {
-        await using var api = new ApiFactory(Tenant, environment: "Development");
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var token = Tenant.Token().Build();
@@ -126,7 +126,7 @@ public sealed class ClaimsLoggingTests : TenantFixture
     [Test]
     public async Task TokenValidated_InProduction_IsQuietByDefault()
     {
-        await using var api = new ApiFactory(Tenant, environment: "Production");
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Production");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 

@@ -62,7 +62,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase(" ", "\t")]
     public async Task GetProtected_AudienceSetWithSurroundingWhitespace_TrimsItAndReturns200(string before, string after)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + Tenant.Audience + after });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = before + Tenant.Audience + after });
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
@@ -76,7 +76,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("https://api\u0000")]
     public async Task Start_AudienceWithWhitespaceOrControlCharacterInside_FailsWithOneLine(string audience)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["AuthAction:Audience"] = audience });
 
         api.StartupFailures().Should().ContainSingle().Which.Should()
             .StartWith("AuthAction:Audience must not contain spaces, line breaks or other control characters: ")
@@ -92,7 +92,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("AuthAction:Jwks:RetryDelay", "00:01:00.001", "AuthAction:Jwks:RetryDelay")]
     public async Task Start_OutOfRangeTunable_FailsNamingTheSetting(string key, string value, string named)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { [key] = value });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().Contain(named);
     }
@@ -105,7 +105,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("AuthAction:TokenCache:MemoryLimitMegabytes", "4096")]
     public async Task Start_TunableAtTheEdgeOfItsRange_Starts(string key, string value)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { [key] = value });
 
         var start = () => api.CreateClient().Dispose();
 
@@ -119,7 +119,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("AuthAction:Jwks:FetchTimeout", "", "must be a time span ([d.]hh:mm:ss) between 00:00:00 exclusive and 00:01:00", "AuthAction__Jwks__FetchTimeout")]
     public async Task Start_UnparseableValue_FailsWithOneLineNamingKeyAndVariable(string key, string value, string problem, string variable)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { [key] = value });
 
         var failures = api.StartupFailures();
 
@@ -131,7 +131,7 @@ public sealed class ConfigurationTests : TenantFixture
     public async Task Start_UnparseableValueWithControlCharacters_NamesTheKeyWithoutEchoingTheValue()
     {
         var value = "30s\n\u001b[2J\u202e" + new string('x', 100);
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["AuthAction:ClockSkew"] = value });
 
         var failures = api.StartupFailures();
 
@@ -187,21 +187,17 @@ public sealed class ConfigurationTests : TenantFixture
             ["AuthAction:Jwks:RetryDelay"] = "00:01:00",
         });
         await host.Api.WaitForKeysAsync();
-        host.Tenant.Behaviour = JwksBehaviour.ServerError;
-        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
 
-        var rotated = host.Tenant.RotateKey();
-        host.Tenant.Behaviour = JwksBehaviour.Serve;
+        var rotated = await host.FailThenRotateAsync(JwksBehaviour.ServerError);
 
         // Waiting the full minute of RetryDelay would outlast this wait; the interval caps even the first retry.
-        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
-            "the background refresh has retried and loaded the rotated key");
+        await host.WaitForRecoveryAsync(rotated, "the background refresh has retried and loaded the rotated key");
     }
 
     [Test]
     public async Task Start_InProductionWithoutDomain_FailsEvenWithLocalTenantEnabled()
     {
-        await using var api = new ApiFactory(
+        await using var api = await ApiHost.StartAsync(
             Tenant,
             new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" },
             configureTenant: false);
@@ -212,7 +208,7 @@ public sealed class ConfigurationTests : TenantFixture
     [Test]
     public async Task Start_InDevelopmentWithLocalTenantDisabled_FailsWithoutDomain()
     {
-        await using var api = new ApiFactory(
+        await using var api = await ApiHost.StartAsync(
             Tenant,
             new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "false" },
             environment: "Development",
@@ -233,7 +229,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("LocalTenant:Clients:1:ClientSecret", "", "LocalTenant:Clients:1:ClientSecret is missing")]
     public async Task Start_LocalTenantRunningWithBadSetting_FailsWithOneLineNamingIt(string key, string value, string problem)
     {
-        await using var api = new ApiFactory(Tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
+        await using var api = await ApiHost.StartAsync(Tenant, LocalTenantRunning(new() { [key] = value }), environment: "Development", configureTenant: false);
 
         var failures = api.StartupFailures();
 
@@ -246,7 +242,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("Development")]
     public async Task Start_BadLocalTenantSettingsWithARealTenant_StartsAndServes(string environment)
     {
-        await using var api = new ApiFactory(
+        await using var api = await ApiHost.StartAsync(
             Tenant,
             new Dictionary<string, string?>
             {
@@ -267,7 +263,7 @@ public sealed class ConfigurationTests : TenantFixture
     [Test]
     public async Task Start_BadAuthActionAndLocalTenantSettings_FailsWithOneLineForEach()
     {
-        await using var api = new ApiFactory(
+        await using var api = await ApiHost.StartAsync(
             Tenant,
             LocalTenantRunning(new() { ["AuthAction:ClockSkew"] = "30s", ["LocalTenant:TokenLifetime"] = "abc" }),
             environment: "Development",
@@ -283,7 +279,7 @@ public sealed class ConfigurationTests : TenantFixture
     [Test]
     public async Task TokenEndpoint_LocalTenantSettingsWithSurroundingWhitespace_AreTrimmed()
     {
-        await using var api = new ApiFactory(
+        await using var api = await ApiHost.StartAsync(
             Tenant,
             LocalTenantRunning(new()
             {
@@ -295,13 +291,7 @@ public sealed class ConfigurationTests : TenantFixture
             configureTenant: false);
         using var client = api.CreateClient();
 
-        var response = await client.PostAsJsonAsync("/oauth2/m2m/token", new
-        {
-            client_id = "local-reader",
-            client_secret = "local-reader-secret",
-            audience = "https://authactionapi.local/api",
-            grant_type = "client_credentials",
-        });
+        var response = await client.PostAsJsonAsync(OAuthRequests.TokenPath, LocalTenantApi.ReaderTokenRequest);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var token = new JsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
@@ -315,7 +305,7 @@ public sealed class ConfigurationTests : TenantFixture
     [TestCase("Shutdown:DrainDelay", "10s", "Shutdown:DrainDelay must be a time span ([d.]hh:mm:ss) between 00:00:00 and 00:05:00: ")]
     public async Task Start_BadSettingReadWhileThePipelineIsBuilt_FailsWithOneLine(string key, string value, string problem)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { [key] = value });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { [key] = value });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().StartWith(problem);
     }
@@ -381,7 +371,7 @@ public sealed class ConfigurationTests : TenantFixture
     {
         using var domain = new EnvironmentVariable("AUTHACTION_DOMAIN", Tenant.Domain);
         using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
-        await using var api = new ApiFactory(Tenant, configureTenant: false);
+        await using var api = await ApiHost.StartAsync(Tenant, configureTenant: false);
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
@@ -397,7 +387,7 @@ public sealed class ConfigurationTests : TenantFixture
         using var nest = new EnvironmentVariable("AUTHACTION_DOMAIN", "other-tenant.eu.authaction.com");
         using var dotnet = new EnvironmentVariable("AuthAction__Domain", Tenant.Domain);
         using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
-        await using var api = new ApiFactory(Tenant, configureTenant: false);
+        await using var api = await ApiHost.StartAsync(Tenant, configureTenant: false);
 
         var options = api.Services.GetRequiredService<IOptions<AuthActionOptions>>().Value;
 

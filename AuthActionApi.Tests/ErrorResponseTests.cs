@@ -113,7 +113,7 @@ public sealed class ErrorResponseTests : ApiFixture
     [Test]
     public async Task GetProtected_OnChallengeThatWritesItsOwnAnswer_ThatAnswerStands()
     {
-        await using var api = new ApiFactory(Tenant, services: services => services.Configure<JwtBearerOptions>(
+        await using var api = await ApiHost.StartAsync(Tenant, services: services => services.Configure<JwtBearerOptions>(
             JwtBearerDefaults.AuthenticationScheme,
             options => options.Events.OnChallenge = async context =>
             {

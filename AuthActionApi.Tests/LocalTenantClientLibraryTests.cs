@@ -8,8 +8,10 @@ namespace AuthActionApi.Tests;
 /// Duende.IdentityModel, unmodified, against the local tenant on a real loopback port, doing what a .NET service
 /// calling this API does: discover the tenant, get a client-credentials token, call the API with it.
 /// </summary>
-public sealed class LocalTenantClientLibraryTests : LocalTenantFixture
+public sealed class LocalTenantClientLibraryTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     [Test]
     public async Task GetDiscoveryDocument_DefaultPolicyOverLoopbackHttp_FindsTokenEndpointAndBothSecretMethods()
     {
@@ -17,7 +19,7 @@ public sealed class LocalTenantClientLibraryTests : LocalTenantFixture
         var discovery = await DiscoverAsync();
 
         // Assert
-        discovery.TokenEndpoint.Should().Be($"{App.Address}oauth2/m2m/token");
+        discovery.TokenEndpoint.Should().Be($"{Host.Address}oauth2/m2m/token");
         discovery.GrantTypesSupported.Should().Equal("client_credentials");
         discovery.TokenEndpointAuthenticationMethodsSupported.Should().BeEquivalentTo("client_secret_basic", "client_secret_post");
         discovery.ScopesSupported.Should().Contain("read:messages");
@@ -120,7 +122,7 @@ public sealed class LocalTenantClientLibraryTests : LocalTenantFixture
     {
         var discovery = await Client.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
         {
-            Address = App.Address.AbsoluteUri,
+            Address = Host.Address.AbsoluteUri,
             // Duende's defaults, spelled out: https everywhere except on a loopback address, which the local tenant
             // always is. Issuer, endpoint and key-set validation stay on.
             Policy = new DiscoveryPolicy { RequireHttps = true, AllowHttpOnLoopback = true },
@@ -131,7 +133,7 @@ public sealed class LocalTenantClientLibraryTests : LocalTenantFixture
 
     private async Task<HttpResponseMessage> GetAsync(string path, string accessToken)
     {
-        using var api = App.CreateHttpClient();
+        using var api = Host.CreateHttpClient();
         api.SetBearerToken(accessToken);
         return await api.GetAsync(path);
     }

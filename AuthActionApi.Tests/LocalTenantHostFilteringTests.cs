@@ -7,15 +7,17 @@ namespace AuthActionApi.Tests;
 /// DNS rebinding: a web page the developer visits can point a name of its own at 127.0.0.1 and make the browser call
 /// the local tenant under that name. While the local tenant runs, only loopback host names are served.
 /// </summary>
-public sealed class LocalTenantHostFilteringTests : LocalTenantFixture
+public sealed class LocalTenantHostFilteringTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     [TestCase("/.well-known/openid-configuration")]
     [TestCase("/protected")]
     public async Task Get_ReboundHostName_Returns400InvalidHostname(string path)
     {
         // Arrange
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Host = $"rebound.attacker.example:{App.Address.Port}";
+        request.Headers.Host = $"rebound.attacker.example:{Host.Address.Port}";
 
         // Act
         using var response = await Client.SendAsync(request);
@@ -55,7 +57,7 @@ public sealed class LocalTenantHostFilteringTests : LocalTenantFixture
     {
         // Arrange: the counterpart of the refusals, so they cannot pass by refusing every name.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
-        request.Headers.Host = $"{host}:{App.Address.Port}";
+        request.Headers.Host = $"{host}:{Host.Address.Port}";
 
         // Act
         using var response = await Client.SendAsync(request);
@@ -68,8 +70,7 @@ public sealed class LocalTenantHostFilteringTests : LocalTenantFixture
     public async Task Get_AnyHostNameWithARealTenant_IsServedAsAllowedHostsSays()
     {
         // Arrange: outside local-tenant mode AllowedHosts (* by default) decides, as before.
-        await using var tenant = await TestTenant.StartAsync();
-        await using var api = new ApiFactory(tenant);
+        await using var api = await ApiHost.StartAsync();
         using var client = api.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/public");
         request.Headers.Host = "api.example.com";

@@ -22,7 +22,7 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     public async Task Start_LocalTenantWithUrlsBeyondLoopback_FailsWithOneLineNamingTheWaysOut(string urls, string named)
     {
         // Arrange
-        await using var api = LocalTenantRunning(new() { ["urls"] = urls });
+        await using var api = await LocalTenantRunning(new() { ["urls"] = urls });
 
         // Act
         var failures = api.StartupFailures();
@@ -36,7 +36,7 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     public async Task Start_LocalTenantWithHttpPortsAndNoUrls_FailsNamingEveryInterface()
     {
         // Arrange: ASPNETCORE_HTTP_PORTS, as container images set it, listens on every interface.
-        await using var api = LocalTenantRunning(new() { ["http_ports"] = "8080" });
+        await using var api = await LocalTenantRunning(new() { ["http_ports"] = "8080" });
 
         // Act
         var failures = api.StartupFailures();
@@ -49,7 +49,7 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     public async Task Start_LocalTenantWithKestrelEndpointBeyondLoopback_FailsNamingIt()
     {
         // Arrange
-        await using var api = LocalTenantRunning(new() { ["Kestrel:Endpoints:Http:Url"] = "http://0.0.0.0:3000" });
+        await using var api = await LocalTenantRunning(new() { ["Kestrel:Endpoints:Http:Url"] = "http://0.0.0.0:3000" });
 
         // Act
         var failures = api.StartupFailures();
@@ -67,17 +67,11 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     public async Task Start_LocalTenantWithLoopbackUrls_IssuesTokens(string urls)
     {
         // Arrange: the counterpart of the refusals, so they cannot pass by refusing every address.
-        await using var api = LocalTenantRunning(new() { ["urls"] = urls, ["http_ports"] = "8080" });
+        await using var api = await LocalTenantRunning(new() { ["urls"] = urls, ["http_ports"] = "8080" });
         using var client = api.CreateClient();
 
         // Act
-        var response = await client.PostAsJsonAsync(OAuthRequests.TokenPath, new
-        {
-            client_id = LocalTenantApi.ReaderClientId,
-            client_secret = LocalTenantApi.ReaderClientSecret,
-            audience = LocalTenantApi.Audience,
-            grant_type = "client_credentials",
-        });
+        var response = await client.PostAsJsonAsync(OAuthRequests.TokenPath, LocalTenantApi.ReaderTokenRequest);
 
         // Assert: urls wins over http_ports, as it does for the host.
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -87,7 +81,7 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     public async Task Start_RealTenantOnEveryInterfaceInDevelopment_ServesWithoutTheLocalTenant()
     {
         // Arrange: with AuthAction:Domain set the local tenant is off, and listening anywhere is the operator's call.
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:3000" }, "Development");
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:3000" }, "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
@@ -123,7 +117,7 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
     }
 
     /// <summary>Development with no AuthAction domain, so the local tenant runs, plus <paramref name="settings"/>.</summary>
-    private ApiFactory LocalTenantRunning(Dictionary<string, string?> settings)
+    private Task<ApiHost> LocalTenantRunning(Dictionary<string, string?> settings)
     {
         var all = new Dictionary<string, string?> { ["AuthAction:Domain"] = "", ["AuthAction:Audience"] = "", ["LocalTenant:Enabled"] = "true" };
         foreach (var (key, value) in settings)
@@ -131,6 +125,6 @@ public sealed class LocalTenantLoopbackTests : TenantFixture
             all[key] = value;
         }
 
-        return new ApiFactory(Tenant, all, environment: "Development", configureTenant: false);
+        return ApiHost.StartAsync(Tenant, all, environment: "Development", configureTenant: false);
     }
 }

@@ -10,8 +10,10 @@ namespace AuthActionApi.Tests;
 /// The local tenant describes itself as OpenID Connect Discovery and RFC 8414 say, so a client library pointed at
 /// its address finds the token endpoint, how to authenticate there and what it may ask for.
 /// </summary>
-public sealed class LocalTenantMetadataTests : LocalTenantFixture
+public sealed class LocalTenantMetadataTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     private const string OpenIdConfiguration = "/.well-known/openid-configuration";
     private const string OAuthAuthorizationServer = "/.well-known/oauth-authorization-server";
 
@@ -22,8 +24,8 @@ public sealed class LocalTenantMetadataTests : LocalTenantFixture
         var metadata = await Client.GetFromJsonAsync<JsonElement>(OpenIdConfiguration);
 
         // Assert: OpenID Connect Discovery 1.0 §3's REQUIRED members an OP without an authorization endpoint can have.
-        metadata.GetProperty("issuer").GetString().Should().Be(App.Address.AbsoluteUri);
-        metadata.GetProperty("jwks_uri").GetString().Should().Be($"{App.Address}.well-known/jwks.json");
+        metadata.GetProperty("issuer").GetString().Should().Be(Host.Address.AbsoluteUri);
+        metadata.GetProperty("jwks_uri").GetString().Should().Be($"{Host.Address}.well-known/jwks.json");
         Strings(metadata, "response_types_supported").Should().BeEmpty("it has no authorization endpoint, so no response type");
         Strings(metadata, "subject_types_supported").Should().Equal("public");
         Strings(metadata, "id_token_signing_alg_values_supported").Should().Equal("RS256");
@@ -37,7 +39,7 @@ public sealed class LocalTenantMetadataTests : LocalTenantFixture
         var metadata = await Client.GetFromJsonAsync<JsonElement>(path);
 
         // Assert
-        metadata.GetProperty("token_endpoint").GetString().Should().Be($"{App.Address}oauth2/m2m/token");
+        metadata.GetProperty("token_endpoint").GetString().Should().Be($"{Host.Address}oauth2/m2m/token");
         Strings(metadata, "grant_types_supported").Should().Equal("client_credentials");
         Strings(metadata, "token_endpoint_auth_methods_supported").Should().Equal("client_secret_basic", "client_secret_post");
         Strings(metadata, "scopes_supported").Should().Equal("read:messages", "write:messages");
@@ -60,7 +62,7 @@ public sealed class LocalTenantMetadataTests : LocalTenantFixture
     public async Task OAuthAuthorizationServer_Issuer_IsExactlyTheIssuerItsTokensCarry()
     {
         // Arrange
-        var token = new JsonWebToken(await App.GetTokenAsync());
+        var token = new JsonWebToken(await Host.GetTokenAsync());
 
         // Act
         var metadata = await Client.GetFromJsonAsync<JsonElement>(OAuthAuthorizationServer);

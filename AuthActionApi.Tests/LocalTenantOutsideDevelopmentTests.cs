@@ -12,16 +12,10 @@ public sealed class LocalTenantOutsideDevelopmentTests : TenantFixture
     [TestCase("Development")]
     public async Task TokenEndpoint_WithARealTenantConfigured_IsNotServed(string environment)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["LocalTenant:Enabled"] = "true" }, environment);
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["LocalTenant:Enabled"] = "true" }, environment);
         using var client = api.CreateClient();
 
-        var token = await client.PostAsJsonAsync("/oauth2/m2m/token", new
-        {
-            client_id = "local-reader",
-            client_secret = "local-reader-secret",
-            audience = "https://authactionapi.local/api",
-            grant_type = "client_credentials",
-        });
+        var token = await client.PostAsJsonAsync(OAuthRequests.TokenPath, LocalTenantApi.ReaderTokenRequest);
         var jwks = await client.GetAsync("/.well-known/jwks.json");
 
         token.StatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -35,7 +29,7 @@ public sealed class LocalTenantOutsideDevelopmentTests : TenantFixture
         // The local tenant is decided at start-up: the NestJS variables must already count as a configured domain then.
         using var domain = new EnvironmentVariable("AUTHACTION_DOMAIN", Tenant.Domain);
         using var audience = new EnvironmentVariable("AUTHACTION_AUDIENCE", Tenant.Audience);
-        await using var api = new ApiFactory(Tenant, environment: "Development", configureTenant: false);
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development", configureTenant: false);
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 

@@ -11,8 +11,10 @@ namespace AuthActionApi.Tests;
 /// a JSON or form body is a token request (§4.4.2), a body is as small as a token request can be, and a JSON body is
 /// held to a form's rules (each parameter once, each a string).
 /// </summary>
-public sealed class LocalTenantRequestBodyTests : LocalTenantFixture
+public sealed class LocalTenantRequestBodyTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     private const string BodyExpected = "Send a JSON or form body with client_id, client_secret, audience and grant_type.";
     private const string TooLarge = "The body is larger than any token request.";
     private const string Repeated = "Send each parameter once; only resource may repeat.";
@@ -147,8 +149,8 @@ public sealed class LocalTenantRequestBodyTests : LocalTenantFixture
 
         // Assert
         responses.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.BadRequest);
-        App.Logs.Events.Should().NotContain(e => e.Exception != null, "an odd body is a refusal, not a failure");
-        App.Logs.RenderAll().Should().NotContain(Marker);
+        Host.Logs.Events.Should().NotContain(e => e.Exception != null, "an odd body is a refusal, not a failure");
+        Host.Logs.RenderAll().Should().NotContain(Marker);
     }
 
     private Task<HttpResponseMessage> PostAsync(HttpContent content, bool chunked = false)

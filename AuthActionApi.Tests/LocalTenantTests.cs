@@ -9,12 +9,14 @@ using Serilog.Events;
 namespace AuthActionApi.Tests;
 
 /// <summary>The built-in local tenant: a fresh clone gets tokens and calls /protected with no AuthAction account.</summary>
-public sealed class LocalTenantTests : LocalTenantFixture
+public sealed class LocalTenantTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     [Test]
     public async Task TokenEndpoint_JsonBody_AnswersInAuthActionShape()
     {
-        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest());
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", LocalTenantApi.ReaderTokenRequest);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -31,7 +33,7 @@ public sealed class LocalTenantTests : LocalTenantFixture
 
         token.Alg.Should().Be("RS256");
         token.Kid.Should().NotBeNullOrEmpty();
-        token.Issuer.Should().Be(App.Address.AbsoluteUri);
+        token.Issuer.Should().Be(Host.Address.AbsoluteUri);
         token.Audiences.Should().Equal(LocalTenantApi.Audience);
         token.Subject.Should().Be("local-reader@clients");
         token.GetPayloadValue<string>("scope").Should().Be("read:messages");
@@ -52,10 +54,10 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public void KeysFetch_AtStartup_WentOverHttpToTheLocalTenantsJwks()
     {
-        var fetched = App.Logs.WithEventId(AuthenticationEventIds.KeysFetched);
+        var fetched = Host.Logs.WithEventId(AuthenticationEventIds.KeysFetched);
 
         fetched.Should().NotBeEmpty();
-        fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{App.Address}.well-known/jwks.json");
+        fetched.First().Properties["JwksUri"].ToString().Should().Contain($"{Host.Address}.well-known/jwks.json");
     }
 
     [Test]
@@ -78,7 +80,7 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public async Task TokenEndpoint_WrongSecret_Returns401InvalidClient()
     {
-        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { client_secret = "wrong" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", LocalTenantApi.ReaderTokenRequest with { client_secret = "wrong" });
 
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client", "Unknown client or wrong client secret.");
         response.WwwAuthenticate().Should().BeNull("the client did not use HTTP Basic, so no Basic challenge (RFC 6749 §5.2)");
@@ -87,7 +89,7 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public async Task TokenEndpoint_OtherGrantType_Returns400UnsupportedGrantType()
     {
-        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { grant_type = "password" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", LocalTenantApi.ReaderTokenRequest with { grant_type = "password" });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be("unsupported_grant_type");
@@ -96,7 +98,7 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public async Task TokenEndpoint_OtherAudience_Returns400InvalidTarget()
     {
-        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", ReaderRequest() with { audience = "https://another.api" });
+        var response = await Client.PostAsJsonAsync("/oauth2/m2m/token", LocalTenantApi.ReaderTokenRequest with { audience = "https://another.api" });
 
         // RFC 8707's answer for a target the server does not know, whether named as resource or as AuthAction's audience.
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_target", "The audience or resource is not an API of this tenant.");
@@ -105,29 +107,22 @@ public sealed class LocalTenantTests : LocalTenantFixture
     [Test]
     public void Startup_WithLocalTenant_LogsWhereItIsAndACurlForAToken()
     {
-        var announcement = App.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+        var announcement = Host.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
 
         announcement.Level.Should().Be(LogEventLevel.Warning);
         var curl = (string)((ScalarValue)announcement.Properties["Curl"]).Value!;
-        curl.Should().StartWith($"curl -s -X POST {App.Address}oauth2/m2m/token")
+        curl.Should().StartWith($"curl -s -X POST {Host.Address}oauth2/m2m/token")
             .And.Contain("\"client_id\":\"local-reader\"").And.Contain(LocalTenantApi.Audience);
     }
 
     [Test]
     public void Startup_WithLocalTenant_WarningSaysItServesLoopbackOnly()
     {
-        var announcement = App.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
+        var announcement = Host.Logs.Events.Should().ContainSingle(e => e.Properties.ContainsKey("Curl")).Subject;
 
         announcement.MessageTemplate.Text.Should().Contain("to this machine only")
             .And.Contain("refuses to start in this mode on an address beyond loopback");
     }
 
-    private Task<string> GetTokenAsync() => App.GetTokenAsync();
-
-    private static ClientCredentials ReaderRequest() =>
-        new("local-reader", "local-reader-secret", LocalTenantApi.Audience, "client_credentials");
-
-#pragma warning disable IDE1006 // The wire names are AuthAction's.
-    private sealed record ClientCredentials(string client_id, string client_secret, string audience, string grant_type);
-#pragma warning restore IDE1006
+    private Task<string> GetTokenAsync() => Host.GetTokenAsync();
 }

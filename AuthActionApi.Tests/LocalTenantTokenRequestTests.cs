@@ -12,8 +12,10 @@ namespace AuthActionApi.Tests;
 /// as §2.3.1 encodes it, one way of authenticating per request, the scope it asks for, RFC 8707's <c>resource</c>,
 /// and answers that no cache may keep.
 /// </summary>
-public sealed class LocalTenantTokenRequestTests : LocalTenantFixture
+public sealed class LocalTenantTokenRequestTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     private const string InvalidClient = "Unknown client or wrong client secret.";
 
     [Test]

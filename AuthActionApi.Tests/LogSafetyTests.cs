@@ -75,7 +75,7 @@ public sealed class LogSafetyTests : ApiFixture
     [Test]
     public async Task GetProtected_FloodOfGarbageTokens_WritesTheLimitThenOneSummary()
     {
-        var api = new ApiFactory(Tenant, new Dictionary<string, string?>
+        var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?>
         {
             ["RefusalLog:LinesPerInterval"] = "3",
             ["RefusalLog:Interval"] = "01:00:00",

@@ -20,7 +20,7 @@ public sealed class LoggingDefaultsTests : TenantFixture
     [TestCase("Test")]
     public async Task GetProtected_EnvironmentOtherThanDevelopment_WritesNoClaimsAndNoRequestLine(string environment)
     {
-        await using var api = new ApiFactory(Tenant, environment: environment);
+        await using var api = await ApiHost.StartAsync(Tenant, environment: environment);
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
@@ -37,7 +37,7 @@ public sealed class LoggingDefaultsTests : TenantFixture
     [Test]
     public async Task GetProtected_Development_WritesTheClaimsAndTheRequestLine()
     {
-        await using var api = new ApiFactory(Tenant, environment: "Development");
+        await using var api = await ApiHost.StartAsync(Tenant, environment: "Development");
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
 
@@ -123,6 +123,6 @@ public sealed class LoggingDefaultsTests : TenantFixture
         await app.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    private static IEnumerable<LogEvent> RequestLines(ApiFactory api, string path) =>
+    private static IEnumerable<LogEvent> RequestLines(ApiHost api, string path) =>
         api.Logs.From(RequestLogCategory).Where(e => e.Properties.TryGetValue("RequestPath", out var value) && value.ToString() == $"\"{path}\"");
 }

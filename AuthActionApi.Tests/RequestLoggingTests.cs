@@ -16,10 +16,10 @@ public sealed class RequestLoggingTests : ApiFixture
     [Test]
     public async Task GetUnknownRoute_InProduction_IsLoggedAtInformation()
     {
-        var before = RequestLines(Api, "/no-such-route").Count();
+        var before = RequestLines(Host, "/no-such-route").Count();
         (await Client.GetAsync("/no-such-route")).Dispose();
 
-        var line = await WaitForRequestLogAsync(Api, "/no-such-route", before);
+        var line = await WaitForRequestLogAsync(Host, "/no-such-route", before);
 
         line.Level.Should().Be(LogEventLevel.Information);
         line.Properties["StatusCode"].ToString().Should().Be("404");
@@ -31,9 +31,9 @@ public sealed class RequestLoggingTests : ApiFixture
         var response = await Client.GetWithTokenAsync("/protected", null);
         var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
         // A 404 after it: once its request line is there, a line for the 401 would have been written too.
-        var before = RequestLines(Api, "/no-such-route").Count();
+        var before = RequestLines(Host, "/no-such-route").Count();
         (await Client.GetAsync("/no-such-route")).Dispose();
-        await WaitForRequestLogAsync(Api, "/no-such-route", before);
+        await WaitForRequestLogAsync(Host, "/no-such-route", before);
 
         var lines = Api.Logs.Events.Where(e => e.Properties.TryGetValue("TraceId", out var id) && id.ToString() == $"\"{traceId}\"").ToList();
         lines.Should().ContainSingle("the refusal's own line says everything the request line would").Which.Level.Should().Be(LogEventLevel.Information);
@@ -45,17 +45,17 @@ public sealed class RequestLoggingTests : ApiFixture
     {
         (await Client.GetWithTokenAsync("/public", null)).Dispose();
         // A refused request after it: once its line is there, the successful one would have been written too.
-        var before = RequestLines(Api, "/no-such-route").Count();
+        var before = RequestLines(Host, "/no-such-route").Count();
         (await Client.GetAsync("/no-such-route")).Dispose();
-        await WaitForRequestLogAsync(Api, "/no-such-route", before);
+        await WaitForRequestLogAsync(Host, "/no-such-route", before);
 
-        RequestLines(Api, "/public").Should().BeEmpty();
+        RequestLines(Host, "/public").Should().BeEmpty();
     }
 
     [Test]
     public async Task GetPublic_RequestLogOverriddenToDebug_IsLogged()
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?>
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?>
         {
             [$"Serilog:MinimumLevel:Override:{RequestLogCategory}"] = "Debug",
         });
@@ -71,9 +71,7 @@ public sealed class RequestLoggingTests : ApiFixture
     [Test]
     public async Task GetHealthReady_Unready503_IsLoggedAtDebugNotError()
     {
-        await using var down = await TestTenant.StartAsync();
-        down.Behaviour = JwksBehaviour.ServerError;
-        await using var api = new ApiFactory(down, new Dictionary<string, string?>
+        await using var api = await ApiHost.StartAsync(JwksBehaviour.ServerError, new Dictionary<string, string?>
         {
             [$"Serilog:MinimumLevel:Override:{RequestLogCategory}"] = "Debug",
         });
@@ -86,11 +84,11 @@ public sealed class RequestLoggingTests : ApiFixture
         line.Level.Should().Be(LogEventLevel.Debug, "a probe polls every few seconds, and the key source already logs why at Error");
     }
 
-    private static IEnumerable<LogEvent> RequestLines(ApiFactory api, string path) =>
+    private static IEnumerable<LogEvent> RequestLines(ApiHost api, string path) =>
         api.Logs.From(RequestLogCategory).Where(e => e.Properties.TryGetValue("RequestPath", out var value) && value.ToString() == $"\"{path}\"");
 
     /// <summary>The middleware writes its line after the response has gone, so the test waits for a new one (bounded).</summary>
-    private static async Task<LogEvent> WaitForRequestLogAsync(ApiFactory api, string path, int linesBefore)
+    private static async Task<LogEvent> WaitForRequestLogAsync(ApiHost api, string path, int linesBefore)
     {
         await Eventually.UntilAsync(() => RequestLines(api, path).Count() > linesBefore, $"a request log line for {path} is written");
         return RequestLines(api, path).Last();

@@ -154,8 +154,7 @@ public sealed class ShutdownTests
     [TestCase("10s", "must be a time span ([d.]hh:mm:ss) between 00:00:00 and 00:05:00")]
     public async Task Start_DrainDelayOutOfRangeOrUnparseable_FailsWithOneLine(string drain, string problem)
     {
-        await using var tenant = await TestTenant.StartAsync();
-        await using var api = new ApiFactory(tenant, new Dictionary<string, string?> { ["Shutdown:DrainDelay"] = drain });
+        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Shutdown:DrainDelay"] = drain });
 
         var failures = api.StartupFailures();
 

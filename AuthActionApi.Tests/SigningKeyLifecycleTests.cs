@@ -283,15 +283,11 @@ public sealed class SigningKeyLifecycleTests
     {
         await using var host = await ApiHost.StartAsync(settings: ApiHost.FastJwks);
         await host.Api.WaitForKeysAsync();
-        host.Tenant.Behaviour = failure;
-        await Eventually.UntilAsync(() => host.Keys.LastFailure is not null, "a JWKS fetch has failed");
 
-        var rotated = host.Tenant.RotateKey();
-        host.Tenant.Behaviour = JwksBehaviour.Serve;
+        var rotated = await host.FailThenRotateAsync(failure);
 
         // No request is sent: only the background refresh can load the rotated key.
-        await Eventually.UntilAsync(() => host.Keys.Current!.TryGetKey(rotated.Kid, out _) && host.Keys.LastFailure is null,
-            "the background refresh has loaded the rotated key");
+        await host.WaitForRecoveryAsync(rotated, "the background refresh has loaded the rotated key");
     }
 
     [TestCase(JwksBehaviour.ServerError)]

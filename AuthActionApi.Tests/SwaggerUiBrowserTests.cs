@@ -13,8 +13,10 @@ namespace AuthActionApi.Tests;
 /// and still answers 401 here.
 /// </summary>
 [NonParallelizable]
-public sealed class SwaggerUiBrowserTests : LocalTenantFixture
+public sealed class SwaggerUiBrowserTests : ApiFixture
 {
+    protected override bool UsesLocalTenant => true;
+
     private readonly ConcurrentQueue<string> _outsideRequests = new();
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -49,7 +51,7 @@ public sealed class SwaggerUiBrowserTests : LocalTenantFixture
         // Swagger UI must work offline: anything it asks of another host is refused and fails the test.
         await _context.RouteAsync("**/*", async route =>
         {
-            if (new Uri(route.Request.Url).Port == App.Address.Port && new Uri(route.Request.Url).IsLoopback)
+            if (new Uri(route.Request.Url).Port == Host.Address.Port && new Uri(route.Request.Url).IsLoopback)
             {
                 await route.ContinueAsync();
             }
@@ -60,7 +62,7 @@ public sealed class SwaggerUiBrowserTests : LocalTenantFixture
             }
         });
         _swagger = new SwaggerUiPage(await _context.NewPageAsync());
-        await _swagger.OpenAsync(App.Address);
+        await _swagger.OpenAsync(Host.Address);
     }
 
     [TearDown]
@@ -90,7 +92,7 @@ public sealed class SwaggerUiBrowserTests : LocalTenantFixture
     [Test]
     public async Task TryItOut_AfterAuthorizingWithPastedToken_Shows200WithProtectedMessage()
     {
-        var token = await App.GetTokenAsync();
+        var token = await Host.GetTokenAsync();
         var unauthorized = await _swagger.TryItOutAsync("/protected");
         await Assertions.Expect(unauthorized.Locator(".response-col_status")).ToHaveTextAsync("401");
 
@@ -127,7 +129,7 @@ public sealed class SwaggerUiBrowserTests : LocalTenantFixture
     {
         // The app calls itself 127.0.0.1 (LocalTenant:Address); a user opens the page as localhost. Both name the
         // same server, but an absolute token URL on the other name would make the token request cross-origin.
-        var localhost = new UriBuilder(App.Address) { Host = "localhost" }.Uri;
+        var localhost = new UriBuilder(Host.Address) { Host = "localhost" }.Uri;
         await _swagger.OpenAsync(localhost);
 
         await _swagger.AuthorizeWithLocalTenantAsync();

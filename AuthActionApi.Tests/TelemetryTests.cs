@@ -20,7 +20,7 @@ public sealed class TelemetryTests : TenantFixture
     public async Task Metrics_AfterValidRefusedAndRotatedCalls_HoldEveryInstrumentWithItsTags()
     {
         var metrics = new List<Metric>();
-        await using var api = new ApiFactory(Tenant, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, services: services =>
             services.AddOpenTelemetry().WithMetrics(meters => meters.AddInMemoryExporter(metrics)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
@@ -77,7 +77,7 @@ public sealed class TelemetryTests : TenantFixture
     public async Task Traces_RequestWithANewlyRotatedKid_HoldTheJwksFetchAsAChildClientSpanWithoutTheToken()
     {
         var spans = new List<Activity>();
-        await using var api = new ApiFactory(Tenant, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, services: services =>
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
@@ -99,7 +99,7 @@ public sealed class TelemetryTests : TenantFixture
     public async Task Traces_ScheduledRefreshAfterARequestsFetch_IsAClientSpanOfItsOwnRoot()
     {
         var spans = new List<Activity>();
-        await using var api = new ApiFactory(Tenant, ApiHost.FastRefresh, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, ApiHost.FastRefresh, services: services =>
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
@@ -121,7 +121,7 @@ public sealed class TelemetryTests : TenantFixture
     [Test]
     public async Task GetMetrics_PrometheusEndpointOn_ServesTheTextFormat()
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "true" });
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         await (await client.GetWithTokenAsync("/protected", "not-a-token")).ShouldBeRefusedAsync(Refusal.Malformed);
@@ -143,7 +143,7 @@ public sealed class TelemetryTests : TenantFixture
     [Test]
     public async Task GetMetrics_PrometheusEndpointOffByDefault_Returns404()
     {
-        await using var api = new ApiFactory(Tenant);
+        await using var api = await ApiHost.StartAsync(Tenant);
         using var client = api.CreateClient();
 
         var response = await client.GetAsync("/metrics");
@@ -154,7 +154,7 @@ public sealed class TelemetryTests : TenantFixture
     [Test]
     public async Task Start_WithNowhereToExport_RunsNoOpenTelemetryProvider()
     {
-        await using var api = new ApiFactory(Tenant);
+        await using var api = await ApiHost.StartAsync(Tenant);
 
         var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
 
@@ -165,7 +165,7 @@ public sealed class TelemetryTests : TenantFixture
     public async Task Start_WithAnOtlpEndpoint_RunsBothProviders()
     {
         // Nothing listens on port 9: the exporter's failures stay inside the SDK, and this test sends nothing anyway.
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
 
         var providers = (api.Services.GetService<MeterProvider>(), api.Services.GetService<TracerProvider>());
 
@@ -176,7 +176,7 @@ public sealed class TelemetryTests : TenantFixture
     [Test]
     public async Task Start_WithoutOtelServiceName_NamesTheServiceAfterTheApp()
     {
-        await using var api = new ApiFactory(Tenant, services: services =>
+        await using var api = await ApiHost.StartAsync(Tenant, services: services =>
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(new List<Activity>())));
 
         var resource = api.Services.GetRequiredService<TracerProvider>().GetResource();
@@ -187,7 +187,7 @@ public sealed class TelemetryTests : TenantFixture
     [Test]
     public async Task Start_PrometheusEndpointNotABoolean_FailsNamingTheSetting()
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "yes" });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["Telemetry:PrometheusEndpoint"] = "yes" });
 
         api.StartupFailures().Should().ContainSingle().Which.Should().StartWith("Telemetry:PrometheusEndpoint must be true or false: ").And.NotContain("yes");
     }

@@ -68,7 +68,7 @@ public sealed class TokenCacheLimitsTests : ApiFixture
     [TestCase("4097")]
     public async Task Start_MemoryLimitOutOfRange_FailsNamingTheSetting(string megabytes)
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:MemoryLimitMegabytes"] = megabytes });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:MemoryLimitMegabytes"] = megabytes });
 
         api.StartupFailures().Should().ContainSingle().Which.Should()
             .StartWith("AuthAction:TokenCache:MemoryLimitMegabytes must be between 1 and 4096").And.Contain("AuthAction__TokenCache__MemoryLimitMegabytes");
@@ -77,7 +77,7 @@ public sealed class TokenCacheLimitsTests : ApiFixture
     [Test]
     public async Task Start_OldEntryCountLimitSet_FailsNamingTheMemoryLimit()
     {
-        await using var api = new ApiFactory(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = "10000" });
+        await using var api = await ApiHost.StartAsync(Tenant, new Dictionary<string, string?> { ["AuthAction:TokenCache:SizeLimit"] = "10000" });
 
         api.StartupFailures().Should().ContainSingle().Which.Should()
             .StartWith("AuthAction:TokenCache:SizeLimit is no longer read").And.Contain("AuthAction:TokenCache:MemoryLimitMegabytes");

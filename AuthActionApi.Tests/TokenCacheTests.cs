@@ -60,7 +60,7 @@ public sealed class TokenCacheTests : ApiFixture
         // The keys are refreshed daily, so moving the clock an hour brings no new key set that would drop the entry.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var settings = new Dictionary<string, string?>(Settings!) { ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00" };
-        await using var api = new ApiFactory(Tenant, settings, services: services => services.AddSingleton<TimeProvider>(clock));
+        await using var api = await ApiHost.StartAsync(Tenant, settings, services: services => services.AddSingleton<TimeProvider>(clock));
         using var client = api.CreateClient();
         await api.WaitForKeysAsync();
         var cache = new TokenCacheCounters(api.Services);

@@ -11,15 +11,16 @@ namespace AuthActionApi.Tests.Support;
 
 /// <summary>
 /// The real API, hosted through its whole HTTP pipeline and pointed at a <see cref="TestTenant"/> over real HTTP.
-/// Defaults to the Production environment, where nothing Development-only may run.
+/// Defaults to the Production environment, where nothing Development-only may run. Tests get one through
+/// <see cref="ApiHost"/> or <see cref="ApiFixture"/>.
 /// </summary>
-/// <param name="tenant">The tenant the API trusts.</param>
+/// <param name="tenant">The tenant the API trusts; null for the API's own local tenant, set up by <paramref name="settings"/>.</param>
 /// <param name="settings">Settings on top of the app's own, as configuration keys.</param>
 /// <param name="environment">The hosting environment.</param>
 /// <param name="configureTenant">False to leave AuthAction:Domain and :Audience to <paramref name="settings"/> or the environment.</param>
 /// <param name="services">Registrations of a test's own, after the app's: a hook, a handler, a second scheme.</param>
 public sealed class ApiFactory(
-    TestTenant tenant,
+    TestTenant? tenant,
     IReadOnlyDictionary<string, string?>? settings = null,
     string environment = "Production",
     bool configureTenant = true,
@@ -28,7 +29,7 @@ public sealed class ApiFactory(
 {
     public CollectedLogs Logs { get; } = new();
 
-    public TestTenant Tenant { get; } = tenant;
+    public TestTenant? Tenant { get; } = tenant;
 
     /// <summary>A container of the test's own, as Autofac's or any <see cref="IServiceProviderFactory{T}"/> plugs in.</summary>
     public IServiceProviderFactory<IServiceCollection>? ServiceProviderFactory { get; init; }
@@ -56,7 +57,7 @@ public sealed class ApiFactory(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        if (configureTenant)
+        if (configureTenant && Tenant is not null)
         {
             builder.UseSetting("AuthAction:Domain", Tenant.Domain);
             builder.UseSetting("AuthAction:Audience", Tenant.Audience);

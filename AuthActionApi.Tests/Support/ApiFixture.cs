@@ -1,14 +1,19 @@
 namespace AuthActionApi.Tests.Support;
 
 /// <summary>
-/// One test tenant and one API per fixture, started once in <c>[OneTimeSetUp]</c> and ready (keys loaded) before
-/// the first test. A fixture whose tests change the tenant or the API's state gets its own hosts instead.
+/// One <see cref="ApiHost"/> per fixture, started once in <c>[OneTimeSetUp]</c> and ready (keys loaded) before the
+/// first test, for tests that only read: they share the API, its logs and its tenant. A test that changes the tenant or
+/// the API's state, or runs the API differently, starts an <see cref="ApiHost"/> of its own; one about the process
+/// itself runs <see cref="AppProcess"/>.
 /// </summary>
 public abstract class ApiFixture
 {
-    protected TestTenant Tenant { get; private set; } = null!;
+    protected ApiHost Host { get; private set; } = null!;
 
-    protected ApiFactory Api { get; private set; } = null!;
+    /// <summary>The tenant the API trusts; a fixture over the <see cref="UsesLocalTenant">local tenant</see> has none of its own.</summary>
+    protected TestTenant Tenant => Host.Tenant;
+
+    protected ApiFactory Api => Host.Api;
 
     protected HttpClient Client { get; private set; } = null!;
 
@@ -24,11 +29,23 @@ public abstract class ApiFixture
     /// </summary>
     protected virtual bool OnKestrel => false;
 
+    /// <summary>
+    /// True for the API as <c>dotnet run</c> serves it on a fresh clone (<see cref="ApiHost.StartLocalTenantAsync"/>:
+    /// Development, the local tenant, a real loopback port); <see cref="Client"/> then talks to it over real HTTP.
+    /// </summary>
+    protected virtual bool UsesLocalTenant => false;
+
     [OneTimeSetUp]
     public async Task StartApiAsync()
     {
-        Tenant = await TestTenant.StartAsync();
-        Api = new ApiFactory(Tenant, Settings, EnvironmentName);
+        if (UsesLocalTenant)
+        {
+            Host = await ApiHost.StartLocalTenantAsync();
+            Client = Host.CreateHttpClient();
+            return;
+        }
+
+        Host = await ApiHost.StartAsync(settings: Settings, environment: EnvironmentName);
         if (OnKestrel)
         {
             Api.UseKestrel(0);
@@ -43,7 +60,6 @@ public abstract class ApiFixture
     public async Task StopApiAsync()
     {
         Client.Dispose();
-        await Api.DisposeAsync();
-        await Tenant.DisposeAsync();
+        await Host.DisposeAsync();
     }
 }

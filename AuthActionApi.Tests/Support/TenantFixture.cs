@@ -1,8 +1,9 @@
 namespace AuthActionApi.Tests.Support;
 
 /// <summary>
-/// One test tenant per fixture, for tests that each build an API of their own against it (an environment, a setting
-/// or a hook of their own): <c>new ApiFactory(Tenant, ...)</c>. Tests that share one API derive from <see cref="ApiFixture"/>.
+/// One test tenant per fixture and no API: each test starts the API it is about against it, an
+/// <see cref="ApiHost"/> of its own (<c>ApiHost.StartAsync(Tenant, ...)</c>: an environment, a setting or a hook of
+/// its own) or the real process (<see cref="AppProcess"/>). Tests that share one API derive from <see cref="ApiFixture"/>.
 /// </summary>
 public abstract class TenantFixture
 {
