@@ -1,4 +1,5 @@
 using AuthActionApi.Authentication.Caching;
+using AuthActionApi.Authentication.Configuration;
 using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Authentication.Validation;

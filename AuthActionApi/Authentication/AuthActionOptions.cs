@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using AuthActionApi.Authentication.Caching;
+using AuthActionApi.Authentication.Configuration;
 using AuthActionApi.Authentication.Keys;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthActionApi.Authentication;

@@ -1,4 +1,4 @@
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthActionApi.LocalTenant;

@@ -1,4 +1,4 @@
-using AuthActionApi.Authentication;
+using AuthActionApi.Authentication.Configuration;
 using AuthActionApi.Authentication.Refusals;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Configuration;
 
 /// <summary>What an audience setting may hold once trimmed: one identifier, compared exactly with a token's <c>aud</c>.</summary>
 internal static class AudienceText

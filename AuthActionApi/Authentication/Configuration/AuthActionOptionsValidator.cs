@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Configuration;
 
 /// <summary>
 /// Stops start-up on a missing or malformed setting with one line each that names the setting and both ways to set it.

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Configuration;
 
 /// <summary>Turns a configured tenant domain into the tenant's base address, or says why it cannot.</summary>
 internal readonly record struct TenantAddress(Uri? Authority, string? Problem)

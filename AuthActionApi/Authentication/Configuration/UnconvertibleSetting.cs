@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Configuration;
 
 /// <summary>
 /// A configured value the configuration binder cannot convert to its property's type (<c>30s</c> for a time span),

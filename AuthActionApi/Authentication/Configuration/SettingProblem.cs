@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace AuthActionApi.Authentication;
+namespace AuthActionApi.Authentication.Configuration;
 
 /// <summary>
 /// The one line an operator reads when a setting stops start-up: the key, what is wrong with it, both ways to set it,
