@@ -1,3 +1,4 @@
+using AuthActionApi.Authentication.Configuration;
 using AuthActionApi.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ public static class GracefulShutdownExtensions
             })
             .BindCheckedConfiguration(ShutdownOptions.SectionName)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>>(
+            new SectionAnnotationsValidator<ShutdownOptions, ShutdownOptionsAnnotations>(ShutdownOptions.SectionName));
 
         services.AddOptions<HostOptions>()
             .PostConfigure<IConfiguration, IOptions<ShutdownOptions>>(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthActionApi.Authentication.Configuration;
 using AuthActionApi.Authentication.Refusals;
 using AuthActionApi.Hosting;
 using AuthActionApi.Settings;
@@ -59,7 +60,8 @@ public static class SerilogExtensions
         builder.Services.AddSingleton<IDiagnosticContext>(services => services.GetRequiredService<DiagnosticContext>());
 
         builder.Services.AddOptions<RefusalLogOptions>().BindCheckedConfiguration(RefusalLogOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>, RefusalLogOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<RefusalLogOptions>>(
+            new SectionAnnotationsValidator<RefusalLogOptions, RefusalLogOptionsAnnotations>(RefusalLogOptions.SectionName));
         return builder;
     }
 
