@@ -99,6 +99,35 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [TestCase("""{"alg":"RS256","typ":"JWT","ext":{"kid":"made-up","alg":"none"},"kid":"%KID%"}""")]
+    [TestCase("""{"alg":"RS256","ext":[["kid"],{"typ":"id_token"}],"typ":"JWT","kid":"%KID%"}""")]
+    public async Task GetProtected_NestedHeaderValuesBeforeTheKid_AreSkippedAndReturnProtectedMessage(string header)
+    {
+        // A member this API does not read is skipped whole: the names nested in it are not headers.
+        var token = SignedByTenant(header, ValidPayload());
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [Test]
+    public async Task GetProtected_PayloadNotBase64UrlSignedByTheTenant_Returns401Malformed()
+    {
+        // One character more than whole base64url groups hold: the characters pass the shape check, the signature
+        // verifies, and only reading the payload finds it undecodable.
+        var header = Encode("""{"alg":"RS256","typ":"JWT","kid":"%KID%"}""".Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        var payload = Encode(ValidPayload());
+        payload += new string('A', 4 - (payload.Length % 4) + 1);
+        var signingInput = header + "." + payload;
+        var signature = Tenant.ActiveKey.Rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        var response = await Client.GetWithTokenAsync("/protected", signingInput + "." + Base64UrlEncoder.Encode(signature));
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
     private string Forge(string header, string payload, string signature) =>
         Encode(header.Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal)) + "." + Encode(payload) + "." + signature;
 

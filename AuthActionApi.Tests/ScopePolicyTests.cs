@@ -138,11 +138,27 @@ public sealed class ScopePolicyTests : ApiFixture
     [TestCase("read:\"messages\"")]
     [TestCase("read:messages\\")]
     [TestCase("")]
+    [TestCase("read:messages\u007F")]
+    [TestCase("read:messages\u001F")]
+    [TestCase("read:messagé")]
     public void RequireScope_NotAScopeToken_ThrowsNamingIt(string scope)
     {
         var create = () => new RequireScopeAttribute(scope);
 
         create.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("scopes");
+    }
+
+    [TestCase("!", TestName = "RequireScope_LowestScopeCharacter_IsAccepted")]
+    [TestCase("#", TestName = "RequireScope_CharacterAfterTheQuote_IsAccepted")]
+    [TestCase("[", TestName = "RequireScope_CharacterBeforeTheBackslash_IsAccepted")]
+    [TestCase("]", TestName = "RequireScope_CharacterAfterTheBackslash_IsAccepted")]
+    [TestCase("~", TestName = "RequireScope_HighestScopeCharacter_IsAccepted")]
+    public void RequireScope_EdgeOfTheScopeCharacterSet_IsAccepted(string scope)
+    {
+        // RFC 6749 3.3: %x21 / %x23-5B / %x5D-7E, each range tried at both ends.
+        var attribute = new RequireScopeAttribute("read:" + scope);
+
+        attribute.Scopes.Should().Equal("read:" + scope);
     }
 
     [Test]
