@@ -145,7 +145,7 @@ public sealed class ScopePolicyTests : ApiFixture
     {
         var create = () => new RequireScopeAttribute(scope);
 
-        create.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("scopes");
+        create.Should().Throw<ArgumentException>().WithMessage($"'{scope}' is not a scope*").Which.ParamName.Should().Be("scopes");
     }
 
     [TestCase("!", TestName = "RequireScope_LowestScopeCharacter_IsAccepted")]
