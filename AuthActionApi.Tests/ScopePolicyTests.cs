@@ -138,9 +138,9 @@ public sealed class ScopePolicyTests : ApiFixture
     [TestCase("read:\"messages\"")]
     [TestCase("read:messages\\")]
     [TestCase("")]
-    [TestCase("read:messages\u007F")]
-    [TestCase("read:messages\u001F")]
-    [TestCase("read:messagé")]
+    [TestCase("read:messages\u007F", TestName = "RequireScope_DeleteCharacter_ThrowsNamingIt")]
+    [TestCase("read:messages\u001F", TestName = "RequireScope_ControlCharacter_ThrowsNamingIt")]
+    [TestCase("read:messagé", TestName = "RequireScope_NonAsciiLetter_ThrowsNamingIt")]
     public void RequireScope_NotAScopeToken_ThrowsNamingIt(string scope)
     {
         var create = () => new RequireScopeAttribute(scope);
