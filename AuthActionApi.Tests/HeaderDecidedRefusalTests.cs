@@ -128,6 +128,19 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
 
+    [Test]
+    public async Task GetProtected_HeaderSegmentNotBase64Url_Returns401Malformed()
+    {
+        // Base64url characters only, so the shape check passes, but one more than whole groups hold: no decoder reads it.
+        var header = Encode("""{"alg":"RS256","typ":"JWT","kid":"%KID%"}""".Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        header += new string('A', 4 - (header.Length % 4) + 1);
+        var token = header + "." + Encode(ValidPayload()) + "." + RandomSignature();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
     private string Forge(string header, string payload, string signature) =>
         Encode(header.Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal)) + "." + Encode(payload) + "." + signature;
 
