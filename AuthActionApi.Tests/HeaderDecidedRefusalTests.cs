@@ -30,6 +30,9 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
     [TestCase("""{"alg":"RS256","typ":"JWT"}""", Refusal.UnknownSigningKey)]
     [TestCase("""{"alg":"RS256","typ":"JWT","kid":null}""", Refusal.UnknownSigningKey)]
     [TestCase("""{"alg":"RS256","typ":"id_token","kid":"%KID%"}""", Refusal.NotAnAccessToken)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","cty":42}""", Refusal.Malformed)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","x5t":{}}""", Refusal.Malformed)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","zip":[]}""", Refusal.Malformed)]
     public async Task GetProtected_HeaderToRefuseOverAnUnreadablePayload_IsRefusedForItsHeader(string header, string reason)
     {
         var token = Forge(header, s_unreadablePayload, RandomSignature());
