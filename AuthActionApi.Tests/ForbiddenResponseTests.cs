@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using AuthActionApi.Authorization;
 using AuthActionApi.Tests.Support;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +13,8 @@ namespace AuthActionApi.Tests;
 
 /// <summary>
 /// The app's authorization result handler called directly, on the refusals it shapes: a 403 for a reason other than a
-/// scope (over HTTP in AuthorizationExtensionPointTests), and a 403 for a client that accepts no JSON.
+/// scope (over HTTP in AuthorizationExtensionPointTests), a 403 for a client that accepts no JSON, and a 403 for an
+/// endpoint needing two scopes (no route of the app needs two), its caller authenticated from a real token.
 /// </summary>
 public sealed class ForbiddenResponseTests : ApiFixture
 {
@@ -50,6 +53,38 @@ public sealed class ForbiddenResponseTests : ApiFixture
         context.Response.Body.Length.Should().Be(0);
     }
 
+    [Test]
+    public async Task HandleAsync_TokenGrantingOneOfTwoScopes_NamesOnlyTheOtherAsMissing()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var context = await RequestWithTokenAsync(scope.ServiceProvider, Tenant.Token().Unique().Scope(" openid  write:messages ").Build());
+        var (policy, refusal) = await RefuseTwoScopesAsync(scope.ServiceProvider, context);
+
+        await Handler.HandleAsync(_ => Task.CompletedTask, context, policy, refusal);
+
+        context.Response.StatusCode.Should().Be(StatusCodes.Status403Forbidden);
+        context.Response.Headers.WWWAuthenticate.ToString().Should().Be("""Bearer error="insufficient_scope", scope="read:messages write:messages" """.TrimEnd());
+        var problem = Body(context);
+        problem.GetProperty("missingScopes").EnumerateArray().Select(s => s.GetString()).Should().Equal("read:messages");
+        problem.GetProperty("detail").GetString().Should().Be("This endpoint needs the scope 'read:messages', which the access token does not grant.");
+    }
+
+    [Test]
+    public async Task HandleAsync_TokenGrantingNeitherOfTwoScopes_NamesBothAsMissing()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var context = await RequestWithTokenAsync(scope.ServiceProvider, Tenant.Token().Unique().Scope("openid").Build());
+        var (policy, refusal) = await RefuseTwoScopesAsync(scope.ServiceProvider, context);
+
+        await Handler.HandleAsync(_ => Task.CompletedTask, context, policy, refusal);
+
+        context.Response.StatusCode.Should().Be(StatusCodes.Status403Forbidden);
+        context.Response.Headers.WWWAuthenticate.ToString().Should().Be("""Bearer error="insufficient_scope", scope="read:messages write:messages" """.TrimEnd());
+        var problem = Body(context);
+        problem.GetProperty("missingScopes").EnumerateArray().Select(s => s.GetString()).Should().Equal("read:messages", "write:messages");
+        problem.GetProperty("detail").GetString().Should().Be("This endpoint needs the scopes 'read:messages', 'write:messages', which the access token does not grant.");
+    }
+
     private IAuthorizationMiddlewareResultHandler Handler => Api.Services.GetRequiredService<IAuthorizationMiddlewareResultHandler>();
 
     private static DefaultHttpContext Request(IServiceProvider services)
@@ -61,6 +96,27 @@ public sealed class ForbiddenResponseTests : ApiFixture
         };
         context.Response.Body = new MemoryStream();
         return context;
+    }
+
+    /// <summary>A request carrying <paramref name="token"/>, its caller authenticated by the app's own scheme as JwtBearer would.</summary>
+    private static async Task<DefaultHttpContext> RequestWithTokenAsync(IServiceProvider services, string token)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Headers.Authorization = "Bearer " + token;
+        context.Response.Body = new MemoryStream();
+        var authentication = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        authentication.Succeeded.Should().BeTrue("the token must be valid for this test to be about its scopes");
+        context.User = authentication.Principal!;
+        return context;
+    }
+
+    /// <summary>An endpoint needing both read:messages and write:messages, judged by the app's authorization service.</summary>
+    private static async Task<(AuthorizationPolicy Policy, PolicyAuthorizationResult Refusal)> RefuseTwoScopesAsync(IServiceProvider services, HttpContext context)
+    {
+        var policy = new AuthorizationPolicyBuilder().AddRequirements([.. new RequireScopeAttribute(Scopes.ReadMessages, "write:messages").GetRequirements()]).Build();
+        var result = await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, resource: null, policy);
+        result.Succeeded.Should().BeFalse("the token must lack a scope for this test to be about the refusal");
+        return (policy, PolicyAuthorizationResult.Forbid(result.Failure));
     }
 
     private static JsonElement Body(HttpContext context)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AuthActionApi.Authentication.Validation;
 using AuthActionApi.Tests.Support;
 using Microsoft.IdentityModel.Tokens;
 
@@ -437,6 +438,27 @@ public sealed class ForgedTokenTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_TokenOfExactlyTheMaximumLength_ReturnsProtectedMessage()
+    {
+        var token = TokenOfLength(AuthActionTokenHandler.MaximumTokenLength);
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [Test]
+    public async Task GetProtected_TokenOneCharacterOverTheMaximumLength_Returns401Malformed()
+    {
+        var token = TokenOfLength(AuthActionTokenHandler.MaximumTokenLength + 1);
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
     public async Task GetProtected_TokenOnlyInQueryString_Returns401WithPlainBearerChallenge()
     {
         var token = Tenant.Token().Build();
@@ -451,6 +473,10 @@ public sealed class ForgedTokenTests : ApiFixture
     [TestCase("header", "kid", "{\"a\":1}")]
     [TestCase("header", "alg", "42")]
     [TestCase("header", "alg", "[\"RS256\"]")]
+    [TestCase("header", "typ", "42")]
+    [TestCase("header", "cty", "42")]
+    [TestCase("header", "x5t", "{\"a\":1}")]
+    [TestCase("header", "zip", "[\"DEF\"]")]
     [TestCase("claim", "exp", "\"tomorrow\"")]
     [TestCase("claim", "exp", "1e300")]
     [TestCase("claim", "nbf", "\"soon\"")]
@@ -466,6 +492,30 @@ public sealed class ForgedTokenTests : ApiFixture
 
         await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
+
+    /// <summary>
+    /// A valid token of exactly <paramref name="length"/> characters, grown by a padding claim. Base64url leaves some
+    /// payload lengths out (no segment is 4n+1 long), so a header member of 0 to 2 characters fills the gap.
+    /// </summary>
+    private string TokenOfLength(int length)
+    {
+        for (var headerPadding = 0; headerPadding < 3; headerPadding++)
+        {
+            var estimate = (length - Padded(headerPadding, 0).Length) * 3 / 4;
+            for (var padding = Math.Max(0, estimate - 4); padding <= estimate + 4; padding++)
+            {
+                if (Padded(headerPadding, padding) is { } token && token.Length == length)
+                {
+                    return token;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No token of {length} characters could be built.");
+    }
+
+    private string Padded(int headerPadding, int padding) =>
+        Tenant.Token().Unique().Header("x", new string('x', headerPadding)).Claim("padding", new string('a', padding)).Build();
 
     private static string RandomSegment(int bytes) => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(bytes));
 }

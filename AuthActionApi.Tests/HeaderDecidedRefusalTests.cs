@@ -30,6 +30,9 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
     [TestCase("""{"alg":"RS256","typ":"JWT"}""", Refusal.UnknownSigningKey)]
     [TestCase("""{"alg":"RS256","typ":"JWT","kid":null}""", Refusal.UnknownSigningKey)]
     [TestCase("""{"alg":"RS256","typ":"id_token","kid":"%KID%"}""", Refusal.NotAnAccessToken)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","cty":42}""", Refusal.Malformed)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","x5t":{}}""", Refusal.Malformed)]
+    [TestCase("""{"alg":"RS256","typ":"JWT","kid":"%KID%","zip":[]}""", Refusal.Malformed)]
     public async Task GetProtected_HeaderToRefuseOverAnUnreadablePayload_IsRefusedForItsHeader(string header, string reason)
     {
         var token = Forge(header, s_unreadablePayload, RandomSignature());
@@ -97,6 +100,48 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
         var response = await Client.GetWithTokenAsync("/protected", token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [TestCase("""{"alg":"RS256","typ":"JWT","ext":{"kid":"made-up","alg":"none"},"kid":"%KID%"}""")]
+    [TestCase("""{"alg":"RS256","ext":[["kid"],{"typ":"id_token"}],"typ":"JWT","kid":"%KID%"}""")]
+    public async Task GetProtected_NestedHeaderValuesBeforeTheKid_AreSkippedAndReturnProtectedMessage(string header)
+    {
+        // A member this API does not read is skipped whole: the names nested in it are not headers.
+        var token = SignedByTenant(header, ValidPayload());
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
+    }
+
+    [Test]
+    public async Task GetProtected_PayloadNotBase64UrlSignedByTheTenant_Returns401Malformed()
+    {
+        // One character more than whole base64url groups hold: the characters pass the shape check, the signature
+        // verifies, and only reading the payload finds it undecodable.
+        var header = Encode("""{"alg":"RS256","typ":"JWT","kid":"%KID%"}""".Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        var payload = Encode(ValidPayload());
+        payload += new string('A', 4 - (payload.Length % 4) + 1);
+        var signingInput = header + "." + payload;
+        var signature = Tenant.ActiveKey.Rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        var response = await Client.GetWithTokenAsync("/protected", signingInput + "." + Base64UrlEncoder.Encode(signature));
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
+    }
+
+    [Test]
+    public async Task GetProtected_HeaderSegmentNotBase64Url_Returns401Malformed()
+    {
+        // Base64url characters only, so the shape check passes, but one more than whole groups hold: no decoder reads it.
+        var header = Encode("""{"alg":"RS256","typ":"JWT","kid":"%KID%"}""".Replace(Kid, Tenant.ActiveKey.Kid, StringComparison.Ordinal));
+        header += new string('A', 4 - (header.Length % 4) + 1);
+        var token = header + "." + Encode(ValidPayload()) + "." + RandomSignature();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.Malformed);
     }
 
     private string Forge(string header, string payload, string signature) =>

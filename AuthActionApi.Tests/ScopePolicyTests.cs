@@ -138,11 +138,27 @@ public sealed class ScopePolicyTests : ApiFixture
     [TestCase("read:\"messages\"")]
     [TestCase("read:messages\\")]
     [TestCase("")]
+    [TestCase("read:messages\u007F", TestName = "RequireScope_DeleteCharacter_ThrowsNamingIt")]
+    [TestCase("read:messages\u001F", TestName = "RequireScope_ControlCharacter_ThrowsNamingIt")]
+    [TestCase("read:messagé", TestName = "RequireScope_NonAsciiLetter_ThrowsNamingIt")]
     public void RequireScope_NotAScopeToken_ThrowsNamingIt(string scope)
     {
         var create = () => new RequireScopeAttribute(scope);
 
-        create.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("scopes");
+        create.Should().Throw<ArgumentException>().WithMessage($"'{scope}' is not a scope*").Which.ParamName.Should().Be("scopes");
+    }
+
+    [TestCase("!", TestName = "RequireScope_LowestScopeCharacter_IsAccepted")]
+    [TestCase("#", TestName = "RequireScope_CharacterAfterTheQuote_IsAccepted")]
+    [TestCase("[", TestName = "RequireScope_CharacterBeforeTheBackslash_IsAccepted")]
+    [TestCase("]", TestName = "RequireScope_CharacterAfterTheBackslash_IsAccepted")]
+    [TestCase("~", TestName = "RequireScope_HighestScopeCharacter_IsAccepted")]
+    public void RequireScope_EdgeOfTheScopeCharacterSet_IsAccepted(string scope)
+    {
+        // RFC 6749 3.3: %x21 / %x23-5B / %x5D-7E, each range tried at both ends.
+        var attribute = new RequireScopeAttribute("read:" + scope);
+
+        attribute.Scopes.Should().Equal("read:" + scope);
     }
 
     [Test]

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using AuthActionApi.Authentication.Caching;
 using AuthActionApi.Authentication.Keys;
 using AuthActionApi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +37,31 @@ public sealed class TokenCacheTests : ApiFixture
         second.StatusCode.Should().Be(HttpStatusCode.OK);
         (await second.Content.ReadAsStringAsync()).Should().Be("""{"message":"This is a protected message!"}""");
         (Cache.Hits - hitsBefore).Should().Be(1);
+    }
+
+    [Test]
+    public void Meter_EveryInstrument_TellsTheOperatorWhatItCounts()
+    {
+        // What a metrics backend shows beside each series (Prometheus' HELP, OTLP's description and unit).
+        var scope = Api.Services.GetRequiredService<IMeterFactory>();
+        var published = new Dictionary<string, (string? Description, string? Unit)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Scope == scope && instrument.Meter.Name == ValidatedTokenCache.MeterName)
+                {
+                    published[instrument.Name] = (instrument.Description, instrument.Unit);
+                }
+            },
+        };
+
+        listener.Start();
+
+        published.Keys.Should().BeEquivalentTo(
+            ["authaction.token_cache.hits", "authaction.token_cache.misses", "authaction.token_cache.entries", "authaction.token_cache.size"]);
+        published.Values.Should().AllSatisfy(instrument => instrument.Description.Should().NotBeNullOrWhiteSpace());
+        published["authaction.token_cache.size"].Unit.Should().Be("By");
     }
 
     [Test]

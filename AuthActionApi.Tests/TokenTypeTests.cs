@@ -57,6 +57,17 @@ public sealed class TokenTypeTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_IdTokenClaimBeforeOtherClaims_Returns401NotAnAccessToken()
+    {
+        // The claim is remembered wherever it stands, not only when it is the payload's last member.
+        var token = Tenant.Token().Claim("nonce", "n-0S6_WzA2Mj").Unique().Claim("azp", "test-client").Build();
+
+        var response = await Client.GetWithTokenAsync("/protected", token);
+
+        await response.ShouldBeRefusedAsync(Refusal.NotAnAccessToken);
+    }
+
+    [Test]
     public async Task GetProtected_IdTokenClaimNameNestedInAnotherClaim_ReturnsProtectedMessage()
     {
         var token = Tenant.Token().Unique().Claim("meta", new JsonObject { ["nonce"] = "not ours to judge" }).Build();

@@ -20,21 +20,14 @@ public static class ScopeClaims
     {
         ArgumentNullException.ThrowIfNull(principal);
         var granted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var identity in principal.Identities.Where(i => i.IsAuthenticated))
-        {
-            // Not FindAll(type): it ignores case, and JWT claim names are case-sensitive (RFC 7519 4), so "Scope" is not "scope".
-            foreach (var claim in identity.Claims.Where(c => string.Equals(c.Type, ClaimType, StringComparison.Ordinal)))
-            {
-                granted.UnionWith(claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            }
-        }
-
+        Visit(principal, new Collect(granted));
         return granted;
     }
 
     /// <summary>
-    /// Whether the principal's authenticated identities grant every one of <paramref name="scopes"/>: the same answer
-    /// as checking each against <see cref="GrantedTo"/>, without building the set. Authorization asks this on every request.
+    /// Whether the principal's authenticated identities grant every one of <paramref name="scopes"/>: the answer
+    /// <see cref="GrantedTo"/>'s set gives, read by the same rule without building the set. Authorization asks this on
+    /// every request.
     /// </summary>
     public static bool GrantsAll(ClaimsPrincipal principal, IReadOnlyList<string> scopes)
     {
@@ -42,7 +35,7 @@ public static class ScopeClaims
         ArgumentNullException.ThrowIfNull(scopes);
         for (var i = 0; i < scopes.Count; i++)
         {
-            if (!Grants(principal, scopes[i]))
+            if (!Visit(principal, new Find(scopes[i])))
             {
                 return false;
             }
@@ -51,14 +44,13 @@ public static class ScopeClaims
         return true;
     }
 
-    private static bool Grants(ClaimsPrincipal principal, string scope)
+    /// <summary>
+    /// The one reading of the rule both answers share: each scope token of each <c>scope</c> claim of each
+    /// authenticated identity, in order, until <paramref name="visitor"/> says stop. Returns whether it did.
+    /// </summary>
+    private static bool Visit<TVisitor>(ClaimsPrincipal principal, TVisitor visitor)
+        where TVisitor : struct, IScopeVisitor
     {
-        if (scope.Length == 0)
-        {
-            // GrantedTo drops empty entries, so no token ever grants the empty scope.
-            return false;
-        }
-
         foreach (var identity in principal.Identities)
         {
             if (!identity.IsAuthenticated)
@@ -68,9 +60,21 @@ public static class ScopeClaims
 
             foreach (var claim in identity.Claims)
             {
-                if (string.Equals(claim.Type, ClaimType, StringComparison.Ordinal) && ContainsToken(claim.Value, scope))
+                // Not FindAll(type): it ignores case, and JWT claim names are case-sensitive (RFC 7519 4), so "Scope" is not "scope".
+                if (!string.Equals(claim.Type, ClaimType, StringComparison.Ordinal))
                 {
-                    return true;
+                    continue;
+                }
+
+                var value = claim.Value.AsSpan();
+                foreach (var range in value.Split(' '))
+                {
+                    // Two spaces in a row, or one at either end, delimit no scope.
+                    var scope = value[range];
+                    if (!scope.IsEmpty && visitor.Visit(scope))
+                    {
+                        return true;
+                    }
                 }
             }
         }
@@ -78,17 +82,26 @@ public static class ScopeClaims
         return false;
     }
 
-    private static bool ContainsToken(string value, string scope)
+    /// <summary>Told each scope token in turn. Implemented by structs, so the generic walk is specialised for each and nothing is boxed per request.</summary>
+    private interface IScopeVisitor
     {
-        var span = value.AsSpan();
-        foreach (var token in span.Split(' '))
-        {
-            if (span[token].SequenceEqual(scope))
-            {
-                return true;
-            }
-        }
+        /// <summary>True to stop at <paramref name="scope"/>.</summary>
+        bool Visit(ReadOnlySpan<char> scope);
+    }
 
-        return false;
+    /// <summary>Stops at the one scope sought.</summary>
+    private readonly struct Find(string sought) : IScopeVisitor
+    {
+        public bool Visit(ReadOnlySpan<char> scope) => scope.SequenceEqual(sought);
+    }
+
+    /// <summary>Gathers every scope and never stops.</summary>
+    private readonly struct Collect(HashSet<string> scopes) : IScopeVisitor
+    {
+        public bool Visit(ReadOnlySpan<char> scope)
+        {
+            scopes.Add(scope.ToString());
+            return false;
+        }
     }
 }

@@ -102,8 +102,9 @@ internal sealed class AuthActionTokenHandler(JwksKeySource keys, ValidatedTokenC
         {
             jwt = new JsonWebToken(token);
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        catch (ArgumentException ex)
         {
+            // IdentityModel throws SecurityTokenMalformedException for most of what it cannot read; it derives from ArgumentException.
             return Fail(new SecurityTokenMalformedException("The token is not a well-formed JWS compact serialization.", ex));
         }
 
