@@ -38,6 +38,21 @@ public sealed class ForbiddenResponseTests : ApiFixture
     }
 
     [Test]
+    public async Task HandleAsync_ForbiddenWithoutAFailureNamed_Writes403ProblemWithoutScopeChallenge()
+    {
+        // What an authorization handler of the app's own causes with context.Fail(): a refusal that names no requirement.
+        await using var scope = Api.Services.CreateAsyncScope();
+        var context = Request(scope.ServiceProvider);
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+
+        await Handler.HandleAsync(_ => Task.CompletedTask, context, policy, PolicyAuthorizationResult.Forbid());
+
+        context.Response.StatusCode.Should().Be(StatusCodes.Status403Forbidden);
+        context.Response.Headers.WWWAuthenticate.Should().BeEmpty();
+        Body(context).GetProperty("detail").GetString().Should().Be("The access token does not permit this request.");
+    }
+
+    [Test]
     public async Task HandleAsync_MissingScopeForClientAcceptingNoJson_Writes403ChallengeWithoutBody()
     {
         await using var scope = Api.Services.CreateAsyncScope();

@@ -43,6 +43,21 @@ public sealed class HeaderDecidedRefusalTests : ApiFixture
     }
 
     [Test]
+    public async Task GetProtected_TokenWithoutKid_IsRefusedWithoutAJwksFetch()
+    {
+        // A host of its own: its tenant counts the fetches. A missing kid names no key a fetch could bring.
+        await using var host = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["AuthAction:Jwks:RefreshInterval"] = "1.00:00:00" });
+        using var client = host.CreateClient();
+        await host.WaitForKeysAsync();
+        var fetchesBefore = host.Tenant.JwksFetches;
+
+        var response = await client.GetWithTokenAsync("/protected", host.Tenant.Token().WithoutHeader("kid").Build());
+
+        await response.ShouldBeRefusedAsync(Refusal.UnknownSigningKey);
+        host.Tenant.JwksFetches.Should().Be(fetchesBefore);
+    }
+
+    [Test]
     public async Task GetProtected_ForgedSignatureUnderAPublishedKidOverAnUnreadablePayload_Returns401InvalidSignature()
     {
         var token = Forge("""{"alg":"RS256","typ":"JWT","kid":"%KID%"}""", s_unreadablePayload, RandomSignature());

@@ -11,6 +11,22 @@ namespace AuthActionApi.Tests;
 public sealed class ScopeClaimsTests
 {
     [Test]
+    public void GrantedToAndGrantsAll_NullArgument_ThrowNamingIt()
+    {
+        var caller = Caller("read:messages");
+
+        var grantedTo = () => ScopeClaims.GrantedTo(null!);
+        var grantsAllWithoutPrincipal = () => ScopeClaims.GrantsAll(null!, [Scopes.ReadMessages]);
+        var grantsAllWithoutScopes = () => ScopeClaims.GrantsAll(caller, null!);
+        var requirementWithoutScopes = () => new ScopeRequirement(null!);
+
+        grantedTo.Should().Throw<ArgumentNullException>().WithParameterName("principal");
+        grantsAllWithoutPrincipal.Should().Throw<ArgumentNullException>().WithParameterName("principal");
+        grantsAllWithoutScopes.Should().Throw<ArgumentNullException>().WithParameterName("scopes");
+        requirementWithoutScopes.Should().Throw<ArgumentNullException>().WithParameterName("scopes");
+    }
+
+    [Test]
     public void GrantedTo_ScopeStringWithRepeatedAndOuterSpaces_IsEachScopeOnce()
     {
         var principal = Caller(" openid  read:messages read:messages ");
