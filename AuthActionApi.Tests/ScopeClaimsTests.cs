@@ -11,6 +11,16 @@ namespace AuthActionApi.Tests;
 public sealed class ScopeClaimsTests
 {
     [Test]
+    public void ScopeRequirementToString_TwoScopes_NamesThemAsTheAuthorizationLogListsUnmetRequirements()
+    {
+        var requirement = new ScopeRequirement([Scopes.ReadMessages, "write:messages"]);
+
+        var text = requirement.ToString();
+
+        text.Should().Be("ScopeRequirement: the token must grant the scope(s) read:messages write:messages");
+    }
+
+    [Test]
     public void GrantedToAndGrantsAll_NullArgument_ThrowNamingIt()
     {
         var caller = Caller("read:messages");

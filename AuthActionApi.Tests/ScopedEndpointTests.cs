@@ -48,6 +48,19 @@ public sealed class ScopedEndpointTests : ApiFixture
         problem.RootElement.GetProperty("detail").GetString().Should().Be("This endpoint needs the scope 'read:messages', which the access token does not grant.");
     }
 
+    [Test]
+    public async Task GetScoped_TokenLackingTheScope_LogsOneLineNamingTheCallerAndTheMissingScope()
+    {
+        var response = await Client.GetWithTokenAsync(Path, Tenant.Token().Unique().Scope("openid").Build());
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var traceId = problem.RootElement.GetProperty("traceId").GetString()!;
+
+        var line = Api.Logs.WithTraceId(traceId).Should().ContainSingle().Subject;
+
+        line.Properties["Subject"].ToString().Should().Be("\"test-client@clients\"");
+        line.Properties["MissingScopes"].ToString().Should().Be("[\"read:messages\"]");
+    }
+
     [TestCase("read:messages2", TestName = "GetScoped_LongerScope_Returns403InsufficientScope")]
     [TestCase("READ:MESSAGES", TestName = "GetScoped_UpperCaseScope_Returns403InsufficientScope")]
     [TestCase("read:message write:messages", TestName = "GetScoped_OnlyOtherScopes_Returns403InsufficientScope")]

@@ -1,6 +1,5 @@
 using AuthActionApi.Authentication.Refusals;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthActionApi.Authorization;
@@ -31,14 +30,12 @@ public static class ScopeAuthorizationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
         RefusalServices.TryAdd(services);
 
-        var yours = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !d.IsKeyedService);
-        if (yours is not null)
-        {
-            services.Remove(yours);
-        }
-
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler>(provider => ActivatorUtilities.CreateInstance<ScopeAuthorizationResultHandler>(
-            provider, yours is null ? new AuthorizationMiddlewareResultHandler() : Create(provider, yours)));
+        // There is always one: the app's own, or the framework's default, which AddAuthorizationBuilder registers unless
+        // the app did. The wrapper takes its place.
+        var yours = services.Last(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !d.IsKeyedService);
+        services.Remove(yours);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler>(provider =>
+            ActivatorUtilities.CreateInstance<ScopeAuthorizationResultHandler>(provider, Create(provider, yours)));
         return services;
     }
 
