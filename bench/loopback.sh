@@ -64,6 +64,14 @@ publish_app() {
     || { cat "$work/publish.log" >&2; exit 1; }
 }
 
+# The vanilla minimal API with JwtBearer (bench/Baseline), published as the app is, into $work/baseline.
+publish_baseline() {
+  log "publishing the vanilla baseline"
+  dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release --use-current-runtime --self-contained false -o "$work/baseline" \
+    --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+}
+
 # The tenant: a second copy of the app in Development, whose local tenant serves the JWKS and issues tokens. Sets
 # `tenant` (its address), `audience` and `token` (a local-reader token for that audience).
 start_tenant() {

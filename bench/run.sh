@@ -36,15 +36,14 @@ work=$(mktemp -d -t authactionapi-bench.XXXXXX)
 pids=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
 
 publish_app
 if [[ $BASELINE == 1 ]]; then
-  dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release -o "$work/baseline" --nologo -v quiet >"$work/publish.log" 2>&1 \
-    || { cat "$work/publish.log" >&2; exit 1; }
+  publish_baseline
 fi
 
 start_tenant

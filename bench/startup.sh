@@ -31,15 +31,13 @@ work=$(mktemp -d -t authactionapi-startup.XXXXXX)
 pids=()
 
 log() { printf '[startup] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
 
 publish_app
-log "publishing the vanilla baseline"
-dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release -r linux-x64 --self-contained false -o "$work/baseline" \
-  --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+publish_baseline
 
 if [[ -n $BEFORE ]]; then
   log "publishing $BEFORE as 'before'"
