@@ -5,11 +5,13 @@ public static class ControllerExtensions
 {
     /// <summary>
     /// Adds MVC controllers (<c>AppController</c> and any of your own) with their API conventions; every answer to
-    /// an authenticated request carries <c>Cache-Control: no-store</c>.
+    /// an authenticated request carries <c>Cache-Control: no-store</c>. Controllers are found among this assembly's
+    /// public types, as MVC finds them, without loading the rest (<see cref="PublicTypesPart"/>).
     /// </summary>
     public static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddControllers(mvc => mvc.Filters.Add<NoStoreForAuthenticatedFilter>());
+        builder.Services.AddControllers(mvc => mvc.Filters.Add<NoStoreForAuthenticatedFilter>())
+            .ConfigureApplicationPartManager(PublicTypesPart.ReplaceAssemblyParts);
         return builder;
     }
 }

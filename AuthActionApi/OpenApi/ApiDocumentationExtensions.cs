@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AuthActionApi.OpenApi;
 
 /// <summary>Swagger UI and the OpenAPI document, served in Development only.</summary>
@@ -14,9 +16,7 @@ public static class ApiDocumentationExtensions
             return builder;
         }
 
-        builder.Services.AddSwaggerGen();
-        builder.Services.ConfigureOptions<ConfigureApiDocument>();
-        builder.Services.ConfigureOptions<ConfigureApiDocumentUi>();
+        AddSwagger(builder.Services);
         return builder;
     }
 
@@ -28,9 +28,26 @@ public static class ApiDocumentationExtensions
             return app;
         }
 
+        UseSwagger(app);
+        return app;
+    }
+
+    // Swashbuckle is named only in these two, so that an instance outside Development never loads its assemblies: a
+    // method's compiled code (ReadyToRun or JIT) resolves what it calls before it first runs, even the calls on a
+    // branch it never takes, and an inlined copy would bring them back into the methods above.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSwagger(IServiceCollection services)
+    {
+        services.AddSwaggerGen();
+        services.ConfigureOptions<ConfigureApiDocument>();
+        services.ConfigureOptions<ConfigureApiDocumentUi>();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSwagger(WebApplication app)
+    {
         app.UseSwagger();
         app.UseSwaggerUI();
-        return app;
     }
 
     // The document maps every route and Swagger UI is a way to send requests with a token; a production API
