@@ -28,11 +28,15 @@ require_load_tools() {
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 }
 
-# A port nobody listens on: random, in the ephemeral range, checked with a connection attempt.
+# A port nobody listens on: random, checked with a connection attempt, and below the kernel's ephemeral range, where
+# wrk's and curl's own client sockets take theirs (one of those, taken between the check and the bind, once stopped a
+# run with "address already in use").
 free_port() {
-  local port tries=0
+  local port tries=0 ephemeral
+  ephemeral=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  (( ephemeral > 21000 )) || ephemeral=32768
   while (( tries++ < 100 )); do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 20000 + RANDOM % (ephemeral - 20000) ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
