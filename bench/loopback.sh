@@ -95,3 +95,8 @@ start_tenant() {
     | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   [[ $token == *.*.* ]] || { log "the tenant issued no token"; exit 1; }
 }
+
+# The median of the numbers on standard input, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The median of column $1 of file $2.
+col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }

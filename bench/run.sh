@@ -36,7 +36,8 @@ work=$(mktemp -d -t authactionapi-bench.XXXXXX)
 pids=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
+# median, col_median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -97,7 +98,6 @@ parse_wrk() {
     END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # "steal total" CPU ticks from /proc/stat: on a virtual machine, steal is time the host gave to someone else.
 cpu_ticks() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }

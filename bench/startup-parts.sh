@@ -24,7 +24,8 @@ work=$(mktemp -d -t authactionapi-parts.XXXXXX)
 pids=()
 
 log() { printf '[parts] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
+# median, col_median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -132,8 +133,6 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   log "round $round of $ROUNDS done"
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }
 app_first=$(col_median 1 "$work/app.txt")
 app_rss=$(col_median 2 "$work/app.txt")
 printf '\n%-12s %14s %14s %16s %16s\n' build 'first 200 ms' 'vs app ms' 'idle RSS MB' 'vs app MB'

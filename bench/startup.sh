@@ -31,7 +31,8 @@ work=$(mktemp -d -t authactionapi-startup.XXXXXX)
 pids=()
 
 log() { printf '[startup] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
+# median, col_median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -97,10 +98,8 @@ measure_start() {
     'BEGIN { printf "%d %s %s %s %s %.1f\n", f, i, w, p, l, (t > 0 ? 100 * s / t : 0) }'
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # "median (min-max)" of column $1 of file $2
 spread() { awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s (%s-%s)", m, v[1], v[NR] }'; }
-col_median() { awk -v c="$1" '{ print $c }' "$2" | median; }
 
 contenders=(app vanilla)
 if [[ -n $BEFORE ]]; then contenders=(app before vanilla); fi
