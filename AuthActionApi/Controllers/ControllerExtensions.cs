@@ -10,7 +10,7 @@ public static class ControllerExtensions
     /// </summary>
     public static WebApplicationBuilder AddApiControllers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddControllers(mvc => mvc.Filters.Add<NoStoreForAuthenticatedFilter>())
+        builder.Services.AddControllers(mvc => mvc.Filters.Add(new NoStoreForAuthenticatedFilter()))
             .ConfigureApplicationPartManager(PublicTypesPart.ReplaceAssemblyParts);
         return builder;
     }
