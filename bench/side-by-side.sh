@@ -7,6 +7,7 @@
 #
 #   bench/side-by-side.sh "DOTNET_TieredPGO=1" ""                   # A with dynamic PGO, B as shipped
 #   ROUNDS=6 bench/side-by-side.sh "" "DOTNET_gcServer=1"           # A as shipped, B with server GC
+#   BEFORE=029596c bench/side-by-side.sh "" ""                      # A that commit's API, B this one, both as shipped
 #
 # Each argument is a space-separated list of NAME=value words ("" for none). Needs the .NET SDK; installs wrk with
 # apt when missing.
@@ -15,6 +16,7 @@ set -euo pipefail
 ROUNDS=${ROUNDS:-10}
 ENV_A=${1-}
 ENV_B=${2-}
+BEFORE=${BEFORE:-}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d -t authactionapi-side.XXXXXX)
@@ -27,15 +29,24 @@ source "$repo/bench/loopback.sh"
 
 require_load_tools
 publish_app
+dir_a=$work/app
+if [[ -n $BEFORE ]]; then
+  log "publishing $BEFORE as A"
+  mkdir -p "$work/before-src"
+  git -C "$repo" archive "$BEFORE" | tar -x -C "$work/before-src"
+  dotnet publish "$work/before-src/AuthActionApi/AuthActionApi.csproj" -c Release --use-current-runtime --self-contained false \
+    -o "$work/before" --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+  dir_a=$work/before
+fi
 start_tenant
 
-# Starts the API with the environment words $2 on a free port; sets server_$1 and pid_$1.
+# Starts the API published in $3 with the environment words $2 on a free port; sets server_$1 and pid_$1.
 start_api() {
   local name=$1 port server
   port=$(free_port)
   server="http://127.0.0.1:$port"
   (
-    cd "$work/app"
+    cd "$3"
     # shellcheck disable=SC2086 # a list of NAME=value words
     exec env ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
       Shutdown__DrainDelay=00:00:00 $2 dotnet AuthActionApi.dll --urls "$server"
@@ -52,9 +63,9 @@ rps() { # server, seconds
 }
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-log "A: ${ENV_A:-(as shipped)}; B: ${ENV_B:-(as shipped)}"
-start_api a "$ENV_A"
-start_api b "$ENV_B"
+log "A: ${BEFORE:-this build}, ${ENV_A:-as shipped}; B: this build, ${ENV_B:-as shipped}"
+start_api a "$ENV_A" "$dir_a"
+start_api b "$ENV_B" "$work/app"
 rps "$server_a" 15 >/dev/null
 rps "$server_b" 15 >/dev/null
 
@@ -65,4 +76,4 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   log "round $round: A $a req/s, B $b req/s, B/A $(tail -n 1 "$work/ratios.txt")"
 done
 
-echo "SUMMARY rounds=$ROUNDS | A=[${ENV_A}] rss=$(rss_mb "$pid_a")MB | B=[${ENV_B}] rss=$(rss_mb "$pid_b")MB | B/A median=$(median <"$work/ratios.txt") range=$(sort -g "$work/ratios.txt" | sed -n '1p;$p' | paste -sd- -)"
+echo "SUMMARY rounds=$ROUNDS | A=${BEFORE:+$BEFORE }[${ENV_A}] rss=$(rss_mb "$pid_a")MB | B=[${ENV_B}] rss=$(rss_mb "$pid_b")MB | B/A median=$(median <"$work/ratios.txt") range=$(sort -g "$work/ratios.txt" | sed -n '1p;$p' | paste -sd- -)"
