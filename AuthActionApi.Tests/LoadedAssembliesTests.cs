@@ -19,7 +19,7 @@ public sealed class LoadedAssembliesTests : TenantFixture
     [Test]
     public async Task Production_AfterRequests_HasNotLoadedSwagger()
     {
-        using var app = await AppProcess.StartAsync(Environment("Production"), TimeSpan.FromSeconds(60));
+        using var app = await AppProcess.StartAsync(AppProcess.Settings(Tenant), TimeSpan.FromSeconds(60));
         using var client = new HttpClient { BaseAddress = app.Address };
 
         (await client.GetAsync("/public")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -34,21 +34,13 @@ public sealed class LoadedAssembliesTests : TenantFixture
     [Test]
     public async Task Development_AfterTheOpenApiDocument_HasLoadedSwagger()
     {
-        using var app = await AppProcess.StartAsync(Environment("Development"), TimeSpan.FromSeconds(60));
+        using var app = await AppProcess.StartAsync(AppProcess.Settings(Tenant, "Development"), TimeSpan.FromSeconds(60));
         using var client = new HttpClient { BaseAddress = app.Address };
 
         (await client.GetAsync("/swagger/v1/swagger.json")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         MappedAssemblies(app).Should().Contain(s_swaggerAssemblies);
     }
-
-    private Dictionary<string, string> Environment(string name) => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = name,
-        ["AuthAction__Domain"] = Tenant.Domain,
-        ["AuthAction__Audience"] = Tenant.Audience,
-        ["Shutdown__DrainDelay"] = "00:00:00",
-    };
 
     private static HashSet<string> MappedAssemblies(AppProcess.RunningApp app) =>
         [.. File.ReadLines($"/proc/{app.Process.Id}/maps")

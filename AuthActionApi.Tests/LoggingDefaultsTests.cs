@@ -53,7 +53,7 @@ public sealed class LoggingDefaultsTests : TenantFixture
     [Test]
     public async Task Console_ProductionRun_ShowsTimeLevelCategoryAndMessageOnly()
     {
-        using var app = await AppProcess.StartAsync(ProductionEnvironment(Tenant), TimeSpan.FromSeconds(60));
+        using var app = await AppProcess.StartAsync(AppProcess.Settings(Tenant), TimeSpan.FromSeconds(60));
 
         using var client = new HttpClient { BaseAddress = app.Address };
         await client.GetWithTokenAsync("/protected", "not-a-token");
@@ -69,7 +69,7 @@ public sealed class LoggingDefaultsTests : TenantFixture
     [Test]
     public async Task Start_FromAnotherWorkingDirectory_ReadsTheSettingsFilesBesideTheApp()
     {
-        using var app = await AppProcess.StartAsync(ProductionEnvironment(Tenant), TimeSpan.FromSeconds(60), workingDirectory: "/");
+        using var app = await AppProcess.StartAsync(AppProcess.Settings(Tenant), TimeSpan.FromSeconds(60), workingDirectory: "/");
 
         using var client = new HttpClient { BaseAddress = app.Address };
         var accepted = await client.GetWithTokenAsync("/protected", Tenant.Token().Build());
@@ -88,7 +88,8 @@ public sealed class LoggingDefaultsTests : TenantFixture
         var empty = Directory.CreateTempSubdirectory("authactionapi-no-settings-");
         try
         {
-            var environment = new Dictionary<string, string>(ProductionEnvironment(down)) { ["ASPNETCORE_CONTENTROOT"] = empty.FullName };
+            var environment = AppProcess.Settings(down);
+            environment["ASPNETCORE_CONTENTROOT"] = empty.FullName;
             using var app = await AppProcess.StartAsync(environment, TimeSpan.FromSeconds(60));
 
             using var client = new HttpClient { BaseAddress = app.Address };
@@ -107,14 +108,6 @@ public sealed class LoggingDefaultsTests : TenantFixture
             empty.Delete(recursive: true);
         }
     }
-
-    private static Dictionary<string, string> ProductionEnvironment(TestTenant tenant) => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["AuthAction__Domain"] = tenant.Domain,
-        ["AuthAction__Audience"] = tenant.Audience,
-        ["Shutdown__DrainDelay"] = "00:00:00",
-    };
 
     /// <summary>SIGTERM, then the exit, after which every line the app wrote has reached its output.</summary>
     private static async Task StopAsync(AppProcess.RunningApp app)

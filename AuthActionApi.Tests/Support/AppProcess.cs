@@ -11,6 +11,18 @@ public static partial class AppProcess
     private const string LoopbackUrls = "http://127.0.0.1:0";
 
     /// <summary>
+    /// The environment for the app in <paramref name="environment"/> against <paramref name="tenant"/>, with no drain on
+    /// stop (Shutdown:DrainDelay), so a test that stops it need not wait; add a test's own settings to it.
+    /// </summary>
+    public static Dictionary<string, string> Settings(TestTenant tenant, string environment = "Production") => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = environment,
+        ["AuthAction__Domain"] = tenant.Domain,
+        ["AuthAction__Audience"] = tenant.Audience,
+        ["Shutdown__DrainDelay"] = "00:00:00",
+    };
+
+    /// <summary>
     /// Starts the app with these environment variables, listening on <paramref name="urls"/> (default a free loopback
     /// port), and waits for it to exit (it must, within the timeout).
     /// </summary>
