@@ -59,21 +59,51 @@ wait_for_200() {
   done
 }
 
-# The API published Release into $work/app, as the container image holds it: for this machine's runtime identifier
-# (linux-x64 here, so ReadyToRun applies) and framework-dependent.
-publish_app() {
-  log "publishing Release"
-  dotnet publish "$repo/AuthActionApi/AuthActionApi.csproj" -c Release --use-current-runtime --self-contained false -o "$work/app" \
-    --nologo -v quiet >"$work/publish.log" 2>&1 \
-    || { cat "$work/publish.log" >&2; exit 1; }
+# Publishes project $1 into folder $2 as the container image holds the app: Release, for this machine's runtime
+# identifier (linux-x64 here, so ReadyToRun applies), framework-dependent. Further arguments go to dotnet publish.
+publish_to() {
+  local project=$1 folder=$2
+  shift 2
+  dotnet publish "$project" -c Release --use-current-runtime --self-contained false -o "$folder" --nologo -v quiet "$@" \
+    >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
 }
 
-# The vanilla minimal API with JwtBearer (bench/Baseline), published as the app is, into $work/baseline.
+# The API of this working tree, into $work/app.
+publish_app() {
+  log "publishing Release"
+  publish_to "$repo/AuthActionApi/AuthActionApi.csproj" "$work/app"
+}
+
+# The vanilla minimal API with JwtBearer (bench/Baseline), into $work/baseline.
 publish_baseline() {
   log "publishing the vanilla baseline"
-  dotnet publish "$repo/bench/Baseline/Baseline.csproj" -c Release --use-current-runtime --self-contained false -o "$work/baseline" \
-    --nologo -v quiet >"$work/publish.log" 2>&1 \
-    || { cat "$work/publish.log" >&2; exit 1; }
+  publish_to "$repo/bench/Baseline/Baseline.csproj" "$work/baseline"
+}
+
+# The API of commit $1, into $work/before.
+publish_before() {
+  log "publishing $1 as 'before'"
+  mkdir -p "$work/before-src"
+  git -C "$repo" archive "$1" | tar -x -C "$work/before-src"
+  publish_to "$work/before-src/AuthActionApi/AuthActionApi.csproj" "$work/before"
+}
+
+# Starts the build published in folder $1 in Production against the tenant, listening on $2, its output in file $3;
+# further arguments (NAME=value) are added to its environment. The vanilla baseline (a folder with Baseline.dll)
+# trusts the tenant as Authority and Audience; the API reads them as its AuthAction settings, and does not drain on
+# stop (Shutdown:DrainDelay), so the next start need not wait for it. Sets `pid`.
+start_published() {
+  local folder=$1 url=$2 output=$3
+  shift 3
+  if [[ -f $folder/Baseline.dll ]]; then
+    (cd "$folder" && exec env ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" "$@" \
+      dotnet Baseline.dll --urls "$url") >"$output" 2>&1 &
+  else
+    (cd "$folder" && exec env ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
+      Shutdown__DrainDelay=00:00:00 "$@" dotnet AuthActionApi.dll --urls "$url") >"$output" 2>&1 &
+  fi
+  pid=$!
+  pids+=("$pid")
 }
 
 # The tenant: a second copy of the app in Development, whose local tenant serves the JWKS and issues tokens. Sets
@@ -95,6 +125,9 @@ start_tenant() {
     | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   [[ $token == *.*.* ]] || { log "the tenant issued no token"; exit 1; }
 }
+
+# VmRSS of process $1, in MB.
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # The median of the numbers on standard input, one per line.
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -37,7 +37,7 @@ pids=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 # cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
-# median, col_median.
+# start_published, median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -56,13 +56,8 @@ api_port=$(free_port)
 api="http://127.0.0.1:$api_port"
 log "starting the API (Production) on $api"
 started=$(date +%s%N)
-(
-  cd "$work/app"
-  ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
-    exec dotnet AuthActionApi.dll --urls "$api"
-) >"$work/api.log" 2>&1 &
-api_pid=$!
-pids+=("$api_pid")
+start_published "$work/app" "$api" "$work/api.log"
+api_pid=$pid
 wait_for_200 "$api/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/api.log" >&2; exit 1; }
 first_200_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 log "first 200 on /protected after ${first_200_ms} ms"
@@ -72,11 +67,7 @@ if [[ $BASELINE == 1 ]]; then
   base_port=$(free_port)
   base="http://127.0.0.1:$base_port"
   log "starting the vanilla baseline (Production) on $base"
-  (
-    cd "$work/baseline"
-    ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" exec dotnet Baseline.dll --urls "$base"
-  ) >"$work/baseline.log" 2>&1 &
-  pids+=($!)
+  start_published "$work/baseline" "$base" "$work/baseline.log"
   wait_for_200 "$base/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/baseline.log" >&2; exit 1; }
   targets+=(base-public base-protected)
 fi

@@ -23,36 +23,26 @@ work=$(mktemp -d -t authactionapi-side.XXXXXX)
 pids=()
 
 log() { printf '[side] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
-# median, col_median.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_before, start_tenant,
+# start_published, rss_mb, median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
 publish_app
 dir_a=$work/app
 if [[ -n $BEFORE ]]; then
-  log "publishing $BEFORE as A"
-  mkdir -p "$work/before-src"
-  git -C "$repo" archive "$BEFORE" | tar -x -C "$work/before-src"
-  dotnet publish "$work/before-src/AuthActionApi/AuthActionApi.csproj" -c Release --use-current-runtime --self-contained false \
-    -o "$work/before" --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+  publish_before "$BEFORE"
   dir_a=$work/before
 fi
 start_tenant
 
-# Starts the API published in $3 with the environment words $2 on a free port; sets server_$1 and pid_$1.
+# Starts the API published in folder $3 with the environment words $2 on a free port; sets server_$1 and pid_$1.
 start_api() {
-  local name=$1 port server
-  port=$(free_port)
-  server="http://127.0.0.1:$port"
-  (
-    cd "$3"
-    # shellcheck disable=SC2086 # a list of NAME=value words
-    exec env ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
-      Shutdown__DrainDelay=00:00:00 $2 dotnet AuthActionApi.dll --urls "$server"
-  ) >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  printf -v "pid_$name" '%s' "$!"
+  local name=$1 server pid
+  server="http://127.0.0.1:$(free_port)"
+  # shellcheck disable=SC2086 # a list of NAME=value words
+  start_published "$3" "$server" "$work/$name.log" $2
+  printf -v "pid_$name" '%s' "$pid"
   printf -v "server_$name" '%s' "$server"
   wait_for_200 "$server/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/$name.log" >&2; exit 1; }
 }
@@ -61,7 +51,6 @@ rps() { # server, seconds
   wrk -t2 -c64 -d"$2s" -H "Authorization: Bearer $token" "$1/protected" \
     | awk '/^Requests\/sec:/ { printf "%.0f", $2 } / Non-2xx/ { print "errors" > "/dev/stderr" }'
 }
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 log "A: ${BEFORE:-this build}, ${ENV_A:-as shipped}; B: this build, ${ENV_B:-as shipped}"
 start_api a "$ENV_A" "$dir_a"

@@ -24,8 +24,8 @@ work=$(mktemp -d -t authactionapi-parts.XXXXXX)
 pids=()
 
 log() { printf '[parts] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
-# median, col_median.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_to, publish_app, publish_baseline,
+# start_tenant, start_published, rss_mb, median, col_median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -77,9 +77,7 @@ publish_without() {
   for part in "$@"; do without "$part" "$src"; done
   log "publishing without: $*"
   # Unused usings are left behind on purpose (fewer edits); the style analyzers would refuse them.
-  dotnet publish "$src/AuthActionApi.csproj" -c Release --use-current-runtime --self-contained false -o "$work/$name" \
-    -p:TreatWarningsAsErrors=false --nologo -v quiet >"$work/publish.log" 2>&1 \
-    || { cat "$work/publish.log" >&2; exit 1; }
+  publish_to "$src/AuthActionApi.csproj" "$work/$name" -p:TreatWarningsAsErrors=false
 }
 
 publish_app
@@ -102,18 +100,10 @@ measure_start() {
   port=$(free_port)
   server="http://127.0.0.1:$port"
   started=$(date +%s%N)
-  if [[ $which == baseline ]]; then
-    (cd "$work/baseline" && ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" \
-      exec dotnet Baseline.dll --urls "$server") >"$work/$which.log" 2>&1 &
-  else
-    (cd "$work/$which" && ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
-      Shutdown__DrainDelay=00:00:00 exec dotnet AuthActionApi.dll --urls "$server") >"$work/$which.log" 2>&1 &
-  fi
-  pid=$!
-  pids+=("$pid")
+  start_published "$work/$which" "$server" "$work/$which.log"
   wait_for_200 "$server/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/$which.log" >&2; exit 1; }
   first=$(( ($(date +%s%N) - started) / 1000000 ))
-  rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
+  rss=$(rss_mb "$pid")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   echo "$first $rss"

@@ -31,8 +31,8 @@ work=$(mktemp -d -t authactionapi-startup.XXXXXX)
 pids=()
 
 log() { printf '[startup] %s\n' "$*" >&2; }
-# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, start_tenant,
-# median, col_median.
+# cleanup (on exit), require_load_tools, free_port, wait_for_200, publish_app, publish_baseline, publish_before,
+# start_tenant, start_published, rss_mb, median, col_median.
 source "$repo/bench/loopback.sh"
 
 require_load_tools
@@ -41,16 +41,11 @@ publish_app
 publish_baseline
 
 if [[ -n $BEFORE ]]; then
-  log "publishing $BEFORE as 'before'"
-  mkdir -p "$work/before-src"
-  git -C "$repo" archive "$BEFORE" | tar -x -C "$work/before-src"
-  dotnet publish "$work/before-src/AuthActionApi/AuthActionApi.csproj" -c Release -r linux-x64 --self-contained false -o "$work/before" \
-    --nologo -v quiet >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+  publish_before "$BEFORE"
 fi
 
 start_tenant
 
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 wrk_rps() { # seconds; /protected of $server with the token
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" -H "Authorization: Bearer $token" "$server/protected" \
     | awk '/^Requests\/sec:/ { printf "%.0f", $2 } / Non-2xx/ { print "errors" > "/dev/stderr" }'
@@ -65,22 +60,10 @@ measure_start() {
   server="http://127.0.0.1:$port"
   read -r steal0 total0 <<<"$(cpu_ticks)"
   started=$(date +%s%N)
-  if [[ $which != vanilla ]]; then
-    (
-      cd "$work/$which"
-      # No drain on stop (Shutdown:DrainDelay): the next start waits for this process to end.
-      # shellcheck disable=SC2086 # APP_ENV is a list of NAME=value words
-      exec env ASPNETCORE_ENVIRONMENT=Production AuthAction__Domain="$tenant" AuthAction__Audience="$audience" \
-        Shutdown__DrainDelay=00:00:00 $APP_ENV dotnet AuthActionApi.dll --urls "$server"
-    ) >"$work/$which.log" 2>&1 &
-  else
-    (
-      cd "$work/baseline"
-      ASPNETCORE_ENVIRONMENT=Production Authority="$tenant" Audience="$audience" exec dotnet Baseline.dll --urls "$server"
-    ) >"$work/$which.log" 2>&1 &
-  fi
-  pid=$!
-  pids+=("$pid")
+  local folder=$work/$which extra=$APP_ENV
+  if [[ $which == vanilla ]]; then folder=$work/baseline extra=; fi
+  # shellcheck disable=SC2086 # APP_ENV is a list of NAME=value words, for the API only
+  start_published "$folder" "$server" "$work/$which.log" $extra
   # curl each 10 ms (the same for both apps): the granularity of first_200 is about that.
   wait_for_200 "$server/protected" 60 -H "Authorization: Bearer $token" || { cat "$work/$which.log" >&2; exit 1; }
   first=$(( ($(date +%s%N) - started) / 1000000 ))
